@@ -1,0 +1,1 @@
+"""jianghua: raw Chinese political speeches in, a citable static archive out."""

@@ -1,0 +1,120 @@
+"""Processed speeches in, the archive's Markdown pages, cleaning records and index pages under docs/ out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .render import escape, render
+from .speech import Speech
+
+SPEECH_DIR = "speeches"
+PAGE_SIZE = 100
+_COMPLETENESS = {"complete": "完整", "truncated": "节选", "gaps": "有缺漏"}
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write a file only when its content differs, so unchanged pages keep their timestamps."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.write_bytes(data)
+    return True
+
+
+def cleaning_record(speech: Speech) -> dict:
+    """Everything cleaning did to a speech, so the raw file can be accounted for."""
+    return {
+        "id": speech.meta["id"],
+        "source_file": speech.source_file,
+        "sha256": hashlib.sha256(speech.raw).hexdigest(),
+        "encoding": speech.encoding,
+        "warnings": list(speech.warnings),
+        "changes": [change.as_dict() for change in speech.changes],
+    }
+
+
+def sort_key(meta: dict) -> tuple:
+    """Order of the archive: by date of speaking (else of publication), then by id."""
+    return (meta.get("speech_date") or meta.get("published") or "9999", meta["id"])
+
+
+def _date_cell(meta: dict) -> str:
+    if meta.get("speech_date"):
+        return meta["speech_date"]
+    if meta.get("published"):
+        return f"{meta['published']}（发布）"
+    return "—"
+
+
+def listing(metas: list[dict], link_prefix: str) -> str:
+    """A Markdown table of speeches: date, title, speaker, completeness."""
+    rows = ["| 日期 | 标题 | 讲话人 | 完整性 |", "| --- | --- | --- | --- |"]
+    for meta in metas:
+        speaker = meta.get("speaker", {}).get("office", "—")
+        completeness = _COMPLETENESS.get(meta.get("completeness", ""), "—")
+        title = escape(meta["title"])
+        rows.append(f"| {_date_cell(meta)} | [{title}]({link_prefix}{meta['id']}.md) | {escape(speaker)} | {completeness} |")
+    return "\n".join(rows) + "\n"
+
+
+def index_pages(metas: list[dict]) -> dict[str, str]:
+    """Paginated lists of all speeches, so no page grows with the archive beyond PAGE_SIZE rows."""
+    pages = {}
+    chunks = [metas[i : i + PAGE_SIZE] for i in range(0, len(metas), PAGE_SIZE)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        name = "index.md" if number == 1 else f"page-{number}.md"
+        nav = " · ".join(
+            f"**{n}**" if n == number else f"[{n}]({'index.md' if n == 1 else f'page-{n}.md'})"
+            for n in range(1, len(chunks) + 1)
+        )
+        pages[f"{SPEECH_DIR}/{name}"] = (
+            f"---\ntitle: 全部讲话（第 {number} 页）\n---\n\n# 全部讲话\n\n"
+            f"共 {len(metas)} 篇，按讲话日期排列。页码：{nav}\n\n{listing(chunk, '')}"
+        )
+    return pages
+
+
+def home_page(metas: list[dict], refused: list[tuple[str, str]]) -> str:
+    newest = metas[:PAGE_SIZE]
+    more = f"\n[全部 {len(metas)} 篇讲话 →]({SPEECH_DIR}/index.md)\n" if len(metas) > PAGE_SIZE else ""
+    return (
+        "---\ntitle: 讲话稿档案\nhide:\n  - navigation\n---\n\n# 讲话稿档案\n\n"
+        "县委书记、市委组织部、乡镇党委在脱贫攻坚、驻村帮扶、基层党建等工作会议上的讲话稿，"
+        "由网上流传的文本整理而成：修复乱码、去除网站附加文字、转为简体，每处改动都记入校勘记，原始文本一并公开。\n\n"
+        f"本档案收录讲话 **{len(metas)}** 篇"
+        + (f"，另有 {len(refused)} 个文件未收录（见[构建报告](report.md)）" if refused else "")
+        + "。\n\n"
+        + listing(newest, f"{SPEECH_DIR}/")
+        + more
+    )
+
+
+def report_page(refused: list[tuple[str, str]], warnings: list[tuple[str, str]]) -> str:
+    lines = ["---\ntitle: 构建报告\n---\n", "# 构建报告\n", "## 未收录\n"]
+    lines += [f"- `{escape(name)}`：{escape(reason)}" for name, reason in refused] or ["（无）"]
+    lines += ["\n## 警告\n"]
+    lines += [f"- `{escape(name)}`：{escape(message)}" for name, message in warnings] or ["（无）"]
+    return "\n".join(lines) + "\n"
+
+
+def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, str]]) -> int:
+    """Write every page of the archive under `docs`; remove generated files no longer produced."""
+    speeches = sorted(speeches, key=lambda s: sort_key(s.meta))
+    files: dict[str, str] = {}
+    for speech in speeches:
+        files[f"{SPEECH_DIR}/{speech.meta['id']}.md"] = render(speech)
+        record = json.dumps(cleaning_record(speech), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        files[f"{SPEECH_DIR}/{speech.meta['id']}.record.json"] = record + "\n"
+    metas = [s.meta for s in speeches]
+    files.update(index_pages(metas))
+    files["index.md"] = home_page(metas, refused)
+    warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
+    files["report.md"] = report_page(refused, warnings)
+    written = sum(write_if_changed(docs / name, content) for name, content in files.items())
+    for stale in (docs / SPEECH_DIR).glob("*"):
+        if f"{SPEECH_DIR}/{stale.name}" not in files:
+            stale.unlink()
+    return written
