@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -60,6 +62,17 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 
 def on_post_build(config, **kwargs):
+    _publish_raw_files(config)
+    if not config.extra.get("offline"):
+        _index_with_pagefind(Path(config.site_dir))
+
+
+def _index_with_pagefind(site: Path) -> None:
+    """Index the speech pages with Pagefind's extended build, which segments Chinese words."""
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"], check=True)
+
+
+def _publish_raw_files(config) -> None:
     seeds = Path(os.environ.get("JIANGHUA_SEEDS") or Path(config.config_file_path).parent / "seeds")
     site = Path(config.site_dir)
     for target, source_file in sorted(_raw_files.items()):
