@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_SUFFIXES = {".txt", ".text", ".md"}
 OFFLINE_ZIP = "jianghua-offline.zip"
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _process_file(path: str):
