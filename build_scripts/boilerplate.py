@@ -8,7 +8,7 @@ scripts, because the sites serve the same boilerplate in Simplified and Traditio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import opencc
@@ -54,6 +54,7 @@ class Found:
 
     meta: dict = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    passes: int = 0
 
 
 def _remove(text: str, pattern: re.Pattern, kind: str, found: Found, learn=None, replacement="") -> str:
@@ -63,7 +64,8 @@ def _remove(text: str, pattern: re.Pattern, kind: str, found: Found, learn=None,
         return match.expand(replacement) if isinstance(replacement, str) else replacement(match)
 
     new, changes = substitute(text, pattern, handle, "boilerplate", kind)
-    found.changes.extend(changes)
+    found.changes.extend(replace(c, step=found.passes) for c in changes)
+    found.passes += 1
     return new
 
 
@@ -133,9 +135,12 @@ def _learn_paywall(match: re.Match, meta: dict) -> None:
     meta["chars_omitted"] = meta.get("chars_omitted", 0) + int(match.group(3))
 
 
-def strip_boilerplate(text: str) -> tuple[str, Found]:
-    """Remove every kind of site residue the sources are known to carry; learn what it says."""
-    found = Found()
+def strip_boilerplate(text: str, known: dict | None = None) -> tuple[str, Found]:
+    """Remove every kind of site residue the sources are known to carry; learn what it says.
+
+    `known` is what the source file stated outright (a web page's title): the rules start from it.
+    """
+    found = Found(meta=dict(known or {}))
     text = _remove(text, _BREADCRUMB, "breadcrumb", found, _learn_breadcrumb)
     text = _remove(text, _TAOWENGE, "site-header", found, _learn_taowenge)
     if "original_file" in found.meta:
@@ -177,5 +182,5 @@ def _strip_title_lines(text: str, found: Found) -> str:
 
 def remove_boilerplate(speech: Speech) -> Speech:
     """Speech text with site residue in, without it out; what the residue said goes to `meta['site']`."""
-    text, found = strip_boilerplate(speech.text)
+    text, found = strip_boilerplate(speech.text, speech.meta.get("site"))
     return speech.with_text(text, found.changes).with_meta(site=found.meta)

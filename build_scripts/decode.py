@@ -25,7 +25,8 @@ _BOMS = (
 _CANDIDATES = ["gb18030", "big5", "big5hkscs", "utf_16", "cp950"]
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
+    """Bytes that are not text: a NUL byte, or more than one control character in a hundred, near the start."""
     sample = data[:4096]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return b"\x00" in sample or controls > len(sample) // 100
@@ -41,7 +42,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
                 raise Refused(f"starts with a {encoding} byte-order mark but does not decode: {error.reason}") from None
-    if _looks_binary(data):
+    if looks_binary(data):
         raise Refused("binary data, not text")
     try:
         return data.decode("utf-8"), "utf-8"

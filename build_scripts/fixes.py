@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .speech import Change, substitute
+from functools import partial
+
+from .speech import Change, in_sequence, substitute
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 FULL_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】…—"
@@ -25,10 +27,12 @@ def normalize_controls(text: str) -> tuple[str, list[Change]]:
     Bidirectional overrides and zero-width characters can hide or reorder text in a
     browser, so they are removed (and recorded) rather than carried into the page.
     """
-    text, crlf = substitute(text, _LINE_ENDINGS, "\n", "normalize", "line-ending")
-    text, invisible = substitute(text, _INVISIBLE, "", "normalize", "invisible-character")
-    text, spaces = substitute(text, _ODD_SPACES, " ", "normalize", "odd-space")
-    return text, crlf + invisible + spaces
+    return in_sequence(
+        text,
+        partial(substitute, pattern=_LINE_ENDINGS, replacement="\n", stage="normalize", kind="line-ending"),
+        partial(substitute, pattern=_INVISIBLE, replacement="", stage="normalize", kind="invisible-character"),
+        partial(substitute, pattern=_ODD_SPACES, replacement=" ", stage="normalize", kind="odd-space"),
+    )
 
 
 _LINE_ENDINGS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -83,9 +87,11 @@ def full_width_punctuation(text: str) -> tuple[str, list[Change]]:
     >>> full_width_punctuation("刚才,小林同志讲了(2020年5月7日):好!11:01")[0]
     '刚才，小林同志讲了（2020年5月7日）：好！11:01'
     """
-    text, parens = substitute(text, _PAREN_PAIR, lambda m: f"（{m.group(1)}）", "punctuation", "ascii-parentheses")
-    text, marks = substitute(text, _ASCII_PUNCT, lambda m: _FULL_WIDTH[m.group(0)], "punctuation", "ascii-punctuation")
-    return text, parens + marks
+    return in_sequence(
+        text,
+        partial(substitute, pattern=_PAREN_PAIR, replacement=lambda m: f"（{m.group(1)}）", stage="punctuation", kind="ascii-parentheses"),
+        partial(substitute, pattern=_ASCII_PUNCT, replacement=lambda m: _FULL_WIDTH[m.group(0)], stage="punctuation", kind="ascii-punctuation"),
+    )
 
 
 _WRAP_SPACE = re.compile(rf"(?<=[{_CONTEXT}])[ \t\u3000]+(?=[{_CONTEXT}0-9])|(?<=[{_CONTEXT}0-9])[ \t\u3000]+(?=[{_CONTEXT}])")
@@ -98,9 +104,11 @@ def remove_wrap_spaces(text: str) -> tuple[str, list[Change]]:
     >>> remove_wrap_spaces("召开8月份月度工作 推进会,汇报了 7月份")[0]
     '召开8月份月度工作推进会,汇报了7月份'
     """
-    text, edges = substitute(text, _LINE_EDGE_SPACE, "", "spacing", "line-edge-space")
-    text, wraps = substitute(text, _WRAP_SPACE, "", "spacing", "line-wrap-space")
-    return text, edges + wraps
+    return in_sequence(
+        text,
+        partial(substitute, pattern=_LINE_EDGE_SPACE, replacement="", stage="spacing", kind="line-edge-space"),
+        partial(substitute, pattern=_WRAP_SPACE, replacement="", stage="spacing", kind="line-wrap-space"),
+    )
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.utils import get_relative_url
 
+from build_scripts.sources import published_name, raw_bytes
+
 STAGE_LABELS = {
+    "pdf": "PDF 版面",
     "normalize": "规范字符",
     "mojibake": "乱码修复",
     "pinyin": "删除拼音注音",
@@ -22,15 +25,14 @@ STAGE_LABELS = {
     "spacing": "删除多余空格",
     "extract": "移入元数据",
 }
-# Changes a reader wants to see one by one; the rest are many and alike, so they are counted.
-NOTABLE_STAGES = {"mojibake", "boilerplate", "extract"}
 RAW_DIR = "raw"
 
 _raw_files: dict[str, str] = {}
 
 
 def raw_path(speech_id: str, source_file: str) -> str:
-    return f"{RAW_DIR}/{speech_id}/{Path(source_file).name}"
+    # A dump row ("reports.jsonl#12") is published as a file of its own ("reports.row-12.jsonl").
+    return f"{RAW_DIR}/{speech_id}/{published_name(source_file)}"
 
 
 def on_pre_build(config, **kwargs):
@@ -45,18 +47,20 @@ def on_page_context(context, page, config, nav, **kwargs):
     record = json.loads(record_file.read_text(encoding="utf-8"))
     changes = record["changes"]
     counts = Counter((c["stage"], c["kind"]) for c in changes)
+    for routine in record["counted"]:
+        counts[routine["stage"], routine["kind"]] += routine["count"]
     raw = raw_path(meta["id"], record["source_file"])
     _raw_files[raw] = record["source_file"]
     context["record"] = {
-        "total": len(changes),
+        "total": sum(counts.values()),
         "sha256": record["sha256"],
-        "raw_url": get_relative_url(raw, page.url),
+        "raw_url": get_relative_url(quote(raw), page.url),
         "json_url": get_relative_url(page.file.src_uri.replace(".md", ".record.json"), page.url),
         "summary": [
             {"stage": STAGE_LABELS.get(stage, stage), "kind": kind, "count": count}
             for (stage, kind), count in sorted(counts.items())
         ],
-        "notable": [c for c in changes if c["stage"] in NOTABLE_STAGES],
+        "notable": changes,
     }
     return context
 
@@ -75,8 +79,10 @@ def _index_with_pagefind(site: Path) -> None:
 def _publish_raw_files(config) -> None:
     seeds = Path(os.environ.get("JIANGHUA_SEEDS") or Path(config.config_file_path).parent / "seeds")
     site = Path(config.site_dir)
+    # Dumps given with `jianghua build --import` are outside seeds/; the command line names their folders.
+    folders = [seeds, *(Path(p) for p in os.environ.get("JIANGHUA_IMPORTS", "").split(os.pathsep) if p)]
     for target, source_file in sorted(_raw_files.items()):
-        source = seeds / Path(source_file).name
-        if source.is_file():
+        data = raw_bytes(source_file, folders)
+        if data is not None:
             (site / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, site / target)
+            (site / target).write_bytes(data)

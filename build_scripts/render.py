@@ -16,17 +16,33 @@ _GAP_TEXT = {
     "truncated": "来源网站只展示了讲话的前一部分，以下约 {n} 字未能收录。",
     "missing": "原文此处有缺漏。",
 }
+# Where the source does not say how much it left out.
+_GAP_TEXT_UNSIZED = {
+    "paywall": "来源网站在此处省略了一部分，原文未能收录。",
+    "truncated": "来源网站只展示了讲话的前一部分，其余部分未能收录。",
+}
 
 FRONT_MATTER_FIELDS = (
     "id",
     "title",
     "subtitle",
     "speaker",
+    "place",
     "occasion",
     "speech_date",
+    "speech_years",
+    "date_inferred",
+    "date_evidence",
+    "date_note",
     "published",
+    "topics",
     "keywords",
+    "source_keywords",
+    "people",
+    "places",
+    "organisations",
     "completeness",
+    "completeness_note",
     "truncated",
     "chars_shown",
     "chars_total",
@@ -35,9 +51,12 @@ FRONT_MATTER_FIELDS = (
     "source_site",
     "source_url",
     "source_category",
+    "source_note",
     "original_file",
     "page_count",
     "encoding",
+    "source_format",
+    "provenance",
     "script",
     "outline",
     "damaged_spans",
@@ -65,7 +84,8 @@ def render_block(block: Block) -> str:
     if block.kind == "heading":
         return f"{'#' * block.level} {escape(block.text)} {{#{block.anchor}}}"
     if block.kind == "gap":
-        message = _GAP_TEXT.get(block.text, _GAP_TEXT["missing"]).format(n=block.level or "若干")
+        texts = _GAP_TEXT if block.level else _GAP_TEXT_UNSIZED
+        message = texts.get(block.text, _GAP_TEXT["missing"]).format(n=block.level)
         return f'!!! warning "原文缺失"\n\n    {message}'
     return f"{escape(block.text)}\n{{: #{block.anchor} }}"
 

@@ -18,6 +18,7 @@ class Change:
     replacement: str
     confidence: float | None = None
     note: str = ""
+    step: int = 0  # passes over a text are numbered; positions refer to the text its pass received
 
     def as_dict(self) -> dict:
         data = {
@@ -26,6 +27,7 @@ class Change:
             "position": self.position,
             "original": self.original,
             "replacement": self.replacement,
+            "step": self.step,
         }
         if self.confidence is not None:
             data["confidence"] = round(self.confidence, 3)
@@ -64,7 +66,9 @@ class Speech:
         return replace(self, meta={**self.meta, **values})
 
     def with_text(self, text: str, changes: list[Change]) -> "Speech":
-        return replace(self, text=text, changes=self.changes + tuple(changes))
+        base = self.changes[-1].step + 1 if self.changes else 0
+        renumbered = tuple(replace(c, step=base + c.step) for c in changes)
+        return replace(self, text=text, changes=self.changes + renumbered)
 
     def warn(self, message: str) -> "Speech":
         return replace(self, warnings=self.warnings + (message,))
@@ -97,16 +101,34 @@ def substitute(
     return "".join(pieces), changes
 
 
+def in_sequence(text: str, *passes: Callable[[str], tuple[str, list[Change]]]) -> tuple[str, list[Change]]:
+    """Run passes one after another, numbering their changes so that they can be undone in reverse."""
+    changes: list[Change] = []
+    for step, apply in enumerate(passes):
+        text, made = apply(text)
+        changes.extend(replace(c, step=step) for c in made)
+    return text, changes
+
+
 def undo(text: str, changes: list[Change]) -> str:
-    """Reverse the changes of one `substitute`-style pass (positions in the pass's input)."""
+    """Reverse the changes of one pass (positions in the pass's input); raise ValueError if they do not fit."""
     out: list[str] = []
     cursor = 0
     source_pos = 0
     for change in sorted(changes, key=lambda c: c.position):
         keep = change.position - source_pos
         out.append(text[cursor : cursor + keep])
+        if text[cursor + keep : cursor + keep + len(change.replacement)] != change.replacement:
+            raise ValueError(f"the record says {change.replacement!r} stands at {change.position}, the text differs")
         out.append(change.original)
         cursor += keep + len(change.replacement)
         source_pos = change.position + len(change.original)
     out.append(text[cursor:])
     return "".join(out)
+
+
+def undo_all(text: str, changes: list[Change] | tuple[Change, ...]) -> str:
+    """Give back the text before all the changes, undoing pass after pass, last first."""
+    for step in sorted({c.step for c in changes}, reverse=True):
+        text = undo(text, [c for c in changes if c.step == step])
+    return text

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
+from .extract import date_label, sort_date
 from .render import escape, render
-from .speech import Speech
+from .speech import Change, Speech
 
 SPEECH_DIR = "speeches"
 PAGE_SIZE = 100
@@ -24,36 +26,47 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
+# Changes that are many and alike (a character converted, a mark made full-width, a line
+# ending unified): the record counts them by what became what instead of listing positions.
+COUNTED_STAGES = {"script", "punctuation", "pinyin", "spacing"}
+COUNTED_KINDS = {"line-ending", "line-wrap"}
+
+
+def is_routine(change: Change) -> bool:
+    return change.stage in COUNTED_STAGES or change.kind in COUNTED_KINDS
+
+
 def cleaning_record(speech: Speech) -> dict:
-    """Everything cleaning did to a speech, so the raw file can be accounted for."""
+    """What cleaning did to a speech: each removal and repair in full, the routine edits counted."""
+    counted = Counter((c.stage, c.kind, c.original, c.replacement) for c in speech.changes if is_routine(c))
     return {
         "id": speech.meta["id"],
         "source_file": speech.source_file,
         "sha256": hashlib.sha256(speech.raw).hexdigest(),
         "encoding": speech.encoding,
         "warnings": list(speech.warnings),
-        "changes": [change.as_dict() for change in speech.changes],
+        "changes": [c.as_dict() for c in speech.changes if not is_routine(c)],
+        "counted": [
+            {"stage": stage, "kind": kind, "original": original, "replacement": replacement, "count": count}
+            for (stage, kind, original, replacement), count in sorted(counted.items())
+        ],
     }
 
 
 def sort_key(meta: dict) -> tuple:
-    """Order of the archive: by date of speaking (else of publication), then by id."""
-    return (meta.get("speech_date") or meta.get("published") or "9999", meta["id"])
+    """Order of the archive: by date of speaking, stated or inferred (else of publication), then by id."""
+    return (sort_date(meta), meta["id"])
 
 
 def _date_cell(meta: dict) -> str:
-    if meta.get("speech_date"):
-        return meta["speech_date"]
-    if meta.get("published"):
-        return f"{meta['published']}（发布）"
-    return "—"
+    return date_label(meta)
 
 
 def listing(metas: list[dict], link_prefix: str) -> str:
     """A Markdown table of speeches: date, title, speaker, completeness."""
     rows = ["| 日期 | 标题 | 讲话人 | 完整性 |", "| --- | --- | --- | --- |"]
     for meta in metas:
-        speaker = meta.get("speaker", {}).get("office", "—")
+        speaker = (meta.get("speaker") or {}).get("office") or "—"
         completeness = _COMPLETENESS.get(meta.get("completeness", ""), "—")
         title = escape(meta["title"])
         rows.append(f"| {_date_cell(meta)} | [{title}]({link_prefix}{meta['id']}.md) | {escape(speaker)} | {completeness} |")
@@ -94,9 +107,9 @@ def home_page(metas: list[dict], refused: list[tuple[str, str]]) -> str:
 
 def report_page(refused: list[tuple[str, str]], warnings: list[tuple[str, str]]) -> str:
     lines = ["---\ntitle: 构建报告\n---\n", "# 构建报告\n", "## 未收录\n"]
-    lines += [f"- `{escape(name)}`：{escape(reason)}" for name, reason in refused] or ["（无）"]
+    lines += [f"- {escape(name)}：{escape(reason)}" for name, reason in refused] or ["（无）"]
     lines += ["\n## 警告\n"]
-    lines += [f"- `{escape(name)}`：{escape(message)}" for name, message in warnings] or ["（无）"]
+    lines += [f"- {escape(name)}：{escape(message)}" for name, message in warnings] or ["（无）"]
     return "\n".join(lines) + "\n"
 
 
