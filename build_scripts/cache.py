@@ -27,16 +27,18 @@ def code_version() -> str:
 
 
 class SpeechCache:
-    """Processed speeches stored under `folder`, one file per (source name, raw bytes, code) key."""
+    """Processed speeches stored under `folder`, one file per key."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def key(self, source_file: str, raw: bytes) -> str:
+    def key(self, *parts: str | bytes) -> str:
+        """The key of a source described by `parts` (its name, its bytes, how it is read)."""
         digest = hashlib.sha256(code_version().encode())
-        digest.update(source_file.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-        digest.update(raw)
+        for part in parts:
+            data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:

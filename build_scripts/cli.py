@@ -22,6 +22,7 @@ from rich.progress import (
 )
 
 from . import isolation, provenance, sources
+from .cache import SpeechCache
 from .pipeline import Refused, process
 from .render import render
 from .writer import write_archive
@@ -236,6 +237,7 @@ def build_docs(
     imports: list[tuple[Path, dict]] | None = None,
     time_limit: float | None = TIME_LIMIT,
     max_bytes: int = MAX_SIZE,
+    cache_dir: Path | None = None,
 ) -> tuple[int, list, int]:
     """Process every source on all cores, each under the time limit, and write the archive under `docs`.
 
@@ -244,18 +246,29 @@ def build_docs(
     """
     collected = collect(seeds, imports or [], max_bytes)
     tasks, refused = collected.tasks, list(collected.refused)
+    cache = SpeechCache(cache_dir) if cache_dir else None
+    keys = [_cache_key(cache, task) for task in tasks] if cache else []
     outcomes: dict[int, tuple[str, object]] = {}
+    for index, key in enumerate(keys):
+        speech = cache.get(key) if key else None
+        if speech is not None:
+            outcomes[index] = ("speech", speech)
+    todo = [i for i in range(len(tasks)) if i not in outcomes]
     columns = (TextColumn("[bold]清理"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
-        bar = progress.add_task("clean", total=len(tasks))
-        for index, status, value in isolation.run(build_one, tasks, jobs or os.cpu_count() or 1, time_limit):
+        bar = progress.add_task("clean", total=len(todo))
+        for slot, status, value in isolation.run(build_one, [tasks[i] for i in todo], jobs or os.cpu_count() or 1, time_limit):
+            index = todo[slot]
             if status == "ok":
                 outcomes[index] = value
+                if cache and keys[index] and value[0] == "speech":
+                    cache.put(keys[index], value[1])
             elif status == "timeout":
                 outcomes[index] = ("refused", f"took longer than the time limit ({time_limit:g} s)")
             else:
                 outcomes[index] = ("refused", f"could not be processed: {value}")
             progress.advance(bar)
+    err.print(f"cleaned {len(todo)} sources, {len(tasks) - len(todo)} unchanged ones taken from the cache", markup=False)
     speeches, kept = [], {}
     for index, task in enumerate(tasks):
         outcome, value = outcomes[index]
@@ -273,6 +286,18 @@ def build_docs(
         err.print(f"jianghua: {shown}: refused: {reason}", markup=False)
     write_archive(docs, speeches, refused)
     return len(speeches), refused, sum(len(s.warnings) for s in speeches)
+
+
+def _cache_key(cache: SpeechCache, task: dict) -> str | None:
+    """The cache key of a task: its name, its bytes and how it is read; None when the file cannot be read."""
+    raw = task["raw"]
+    if raw is None:
+        try:
+            raw = Path(task["path"]).read_bytes()
+        except OSError:
+            return None
+    how = repr((task["kind"], task.get("columns"), task.get("provenance"), task["max_bytes"]))
+    return cache.key(task["name"], raw, how)
 
 
 def _imports(args: argparse.Namespace) -> list[tuple[Path, dict]]:
@@ -297,7 +322,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not Path(args.seeds).is_dir():
         raise SystemExit(f"jianghua: {args.seeds}: no such folder")
     built, refused, warnings = build_docs(
-        Path(args.seeds), Path(args.docs), args.jobs, _imports(args), args.time_limit, args.max_size
+        Path(args.seeds),
+        Path(args.docs),
+        args.jobs,
+        _imports(args),
+        args.time_limit,
+        args.max_size,
+        None if args.no_cache else Path(args.cache_dir),
     )
     err.print(f"built {built} speeches, refused {len(refused)}, warnings {warnings}", markup=False)
     return 1 if args.strict and refused else 0
@@ -414,6 +445,8 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--docs", default=str(ROOT / "docs"))
         command.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
         command.add_argument("--strict", action="store_true", help="exit non-zero when any source is refused")
+        command.add_argument("--cache-dir", default=str(ROOT / ".cache" / "speeches"), help="where processed speeches are kept")
+        command.add_argument("--no-cache", action="store_true", help="process every source again")
         command.add_argument("--site-dir", default=str(ROOT / "site"))
         command.add_argument("--dist", default=str(ROOT / "dist"))
         command.add_argument(

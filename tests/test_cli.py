@@ -82,3 +82,18 @@ def test_ids_do_not_depend_on_file_names(tmp_path):
     original = front_matter(jianghua("clean", str(SEEDS / "004_6caaa7418dfaaf5a.txt")).stdout)
     moved = front_matter(jianghua("clean", str(renamed)).stdout)
     assert original["id"] == moved["id"]
+
+
+def test_a_rebuild_cleans_only_the_changed_source(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    build = ("build", "--seeds", str(seeds), "--docs", str(docs), "--cache-dir", str(tmp_path / "cache"))
+    assert "cleaned 5 sources, 0 unchanged" in jianghua(*build).stderr
+    first = {p: p.read_bytes() for p in docs.rglob("*.md")}
+    assert "cleaned 0 sources, 5 unchanged" in jianghua(*build).stderr
+    assert {p: p.read_bytes() for p in docs.rglob("*.md")} == first, "cached speeches give the same pages"
+    changed = seeds / "004_6caaa7418dfaaf5a.txt"
+    changed.write_bytes(changed.read_bytes() + "\n以上讲话，请认真贯彻落实。".encode("utf-8"))
+    assert "cleaned 1 sources, 4 unchanged" in jianghua(*build).stderr
