@@ -1,10 +1,4 @@
-"""Character trigram language model: jieba's dictionary and the government work reports in, a compact model file out.
-
-Train with `python -m build_scripts.charlm train`; score with `load().logp(context, char)`.
-Text is scored in a folded form (Simplified characters, full-width punctuation, one
-class for Latin letters and one for digits) so the same model serves Traditional and
-Simplified text and the ASCII punctuation scraped sites put into Chinese.
-"""
+"""Character trigram language model: jieba's dictionary and the government work reports in, a compact model file out."""
 
 from __future__ import annotations
 
@@ -18,14 +12,19 @@ import struct
 import sys
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
+
+# Train with `python -m build_scripts.charlm train`; score with `load().logp_char(context, char)`.
+# Text is scored in a folded form (Simplified characters, full-width punctuation, one class
+# each for Latin letters, digits and other ASCII symbols) so that one model serves Traditional
+# and Simplified text and the ASCII punctuation the scraped sites put into Chinese.
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA_DIR / "charlm.bin"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "government_work_reports.jsonl"
 
-_MAGIC = b"JHCLM1\n"
+_MAGIC = b"JHCLM2\n"
 ORDER = 3
 # log10 probabilities are kept to this step: ranking candidate characters needs
 # no finer resolution, and one byte per n-gram keeps the file small.
@@ -37,6 +36,7 @@ UNKNOWN_LOGP = -7.0
 _ASCII_PUNCT = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
 LETTER = "a"
 DIGIT = "0"
+SYMBOL = "#"  # every other ASCII symbol: each is too rare in the corpus to be scored on its own
 
 
 # --------------------------------------------------------------------------- folding
@@ -55,6 +55,10 @@ def _static_fold() -> dict[int, str]:
     for code in range(10):
         table[ord("0") + code] = DIGIT
         table[0xFF10 + code] = DIGIT
+    for code in range(0x21, 0x7F):
+        if code not in table and chr(code) not in ".%":
+            table[code] = SYMBOL
+            table[code + 0xFEE0] = SYMBOL
     for blank in "\t\u3000\xa0":
         table[ord(blank)] = " "
     table[ord("\r")] = "\n"
@@ -144,7 +148,9 @@ def count_words(words: Iterable[tuple[str, float]], counts: list[dict[str, float
                 table[word[i : i + n]] += weight
 
 
-def witten_bell(counts: list[dict[str, float]], min_counts: tuple[float, ...]) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+def witten_bell(
+    counts: list[dict[str, float]], min_counts: tuple[float, ...]
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """Interpolated Witten-Bell estimates as a backoff model: log10 p per kept n-gram, log10 backoff per context.
 
     Counts may be fractional (dictionary words are down-weighted), so the number of
@@ -178,6 +184,9 @@ def witten_bell(counts: list[dict[str, float]], min_counts: tuple[float, ...]) -
         floor = min_counts[n - 1]
         logp[n - 1] = {g: math.log10(p) for g, p in current.items() if counts[n - 1][g] >= floor}
         lower = current
+    # A context whose own n-gram was pruned must not keep a backoff weight: scorers rely
+    # on "unseen n-gram, so no weight" to treat unseen characters alike.
+    bows = [{c: w for c, w in table.items() if c in logp[k]} for k, table in enumerate(bows)]
     return logp, bows
 
 
@@ -195,23 +204,46 @@ def _lower_probability(gram: str, n: int, logp: list[dict[str, float]], bows: li
     return 10 ** (weight + UNKNOWN_LOGP)
 
 
-def train(corpus: Path, dictionary_share: float = 1.0, min_counts: tuple[float, ...] = (0.0, 1.0, 2.0)) -> "CharLM":
+def train(
+    corpus: Path,
+    dictionary_share: float = 1.0,
+    frequency_power: float = 0.6,
+    min_counts: tuple[float, ...] = (0.0, 0.3, 1.0),
+) -> CharLM:
     """Train the model: the reports as running text, jieba's words as extra in-word evidence."""
     words = list(read_jieba_words())
     reports = list(read_reports(corpus))
     fold = build_fold_table(gbk_characters() + [c for w, _ in words for c in w] + [c for r in reports for c in r])
+    attested = attested_traditional(reports + [w for w, _ in words], fold)
     texts = [normalise(report, fold) for report in reports]
     counts: list[dict[str, float]] = [defaultdict(float) for _ in range(ORDER)]
     count_ngrams(texts, counts)
     text_mass = sum(len(t) for t in texts)
-    folded_words = [(word.translate(fold), freq) for word, freq in words]
-    word_mass = sum(freq * len(word) for word, freq in folded_words)
+    # Damped frequencies keep the idioms and local-government words that are rare in
+    # the dictionary's news sources but common in speeches.
+    folded_words = [(word.translate(fold), freq**frequency_power) for word, freq in words]
+    word_mass = sum(weight * len(word) for word, weight in folded_words)
     # Give the dictionary as much character mass as the reports: the reports teach
     # punctuation and sentence flow, the dictionary the everyday vocabulary of speeches.
     scale = dictionary_share * text_mass / word_mass
-    count_words(((word, freq * scale) for word, freq in folded_words), counts)
+    count_words(((word, weight * scale) for word, weight in folded_words), counts)
     logp, bows = witten_bell(counts, min_counts)
-    return CharLM(logp, bows, fold)
+    return CharLM(logp, bows, fold, attested)
+
+
+def attested_traditional(texts: list[str], fold: dict[int, str]) -> frozenset[str]:
+    """Traditional characters that OpenCC's s2t produces from the training text: the standard forms.
+
+    A Traditional character outside this set is a rare variant (such as 衕 for 同) that
+    the folded model would otherwise credit with its common Simplified form's probability.
+    """
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    seen: set[str] = set()
+    for text in texts:
+        seen.update(to_traditional.convert(text))
+    return frozenset(c for c in seen if ord(c) in fold and "\u3400" <= c <= "\u9fff")
 
 
 # --------------------------------------------------------------------------- the model
@@ -220,10 +252,13 @@ def train(corpus: Path, dictionary_share: float = 1.0, min_counts: tuple[float, 
 class CharLM:
     """A backoff character trigram model over folded text."""
 
-    def __init__(self, logp: list[dict[str, float]], bows: list[dict[str, float]], fold: dict[int, str]):
+    def __init__(
+        self, logp: list[dict[str, float]], bows: list[dict[str, float]], fold: dict[int, str], attested: frozenset[str]
+    ):
         self.logp = logp
         self.bows = bows
         self.fold_table = fold
+        self.attested = attested
         # One flat dictionary per role keeps a lookup to a few hash probes.
         self._p: dict[str, float] = {}
         for table in logp:
@@ -232,6 +267,19 @@ class CharLM:
         for table in bows:
             self._b.update(table)
         self.fold_char: dict[str, str] = {chr(k): v for k, v in fold.items()}
+
+    @functools.cached_property
+    def neighbours(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """(followers, preceders): the characters seen after / before each character, from the bigrams."""
+        after: dict[str, set[str]] = defaultdict(set)
+        before: dict[str, set[str]] = defaultdict(set)
+        for gram in self.logp[1]:
+            after[gram[0]].add(gram[1])
+            before[gram[1]].add(gram[0])
+        return ({k: frozenset(v) for k, v in after.items()}, {k: frozenset(v) for k, v in before.items()})
+
+    def backoff(self, context: str) -> float:
+        return self._b.get(context, 0.0)
 
     def fold(self, text: str) -> str:
         return text.translate(self.fold_table)
@@ -283,6 +331,7 @@ class CharLM:
             meta["bow_sizes"].append(len(table))
         fold = "".join(chr(k) + v for k, v in sorted(self.fold_table.items()))
         sections.append(fold.encode("utf-16-le"))
+        sections.append("".join(sorted(self.attested)).encode("utf-16-le"))
         header = json.dumps(meta, sort_keys=True).encode()
         body = b"".join(struct.pack("<I", len(s)) + s for s in [header, *sections])
         data = _MAGIC + zlib.compress(body, 9)
@@ -293,7 +342,7 @@ class CharLM:
         return len(data)
 
     @classmethod
-    def read(cls, path: Path) -> "CharLM":
+    def read(cls, path: Path) -> CharLM:
         data = path.read_bytes()
         if not data.startswith(_MAGIC):
             raise ValueError(f"{path} is not a character model file")
@@ -316,7 +365,8 @@ class CharLM:
             index += 2
         fold_text = sections[index].decode("utf-16-le")
         fold = {ord(fold_text[i]): fold_text[i + 1] for i in range(0, len(fold_text), 2)}
-        return cls(logp, bows, fold)
+        attested = frozenset(sections[index + 1].decode("utf-16-le"))
+        return cls(logp, bows, fold, attested)
 
 
 def _pack(table: dict[str, float], n: int, step: float, floor: float) -> tuple[bytes, bytes]:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from mkdocs.utils import get_relative_url
 
+from build_scripts.browse import memberships
 from build_scripts.sources import published_name, raw_bytes
 
 STAGE_LABELS = {
@@ -28,6 +29,9 @@ STAGE_LABELS = {
 RAW_DIR = "raw"
 
 _raw_files: dict[str, str] = {}
+_sources: dict[str, str] = {}  # a speech page's Markdown, published beside it: site path → docs path
+_files = None  # the build's files, to find the pages related speeches link to
+_categories: dict[str, list[dict]] = {}  # a speech's browse pages, by its id
 
 
 def raw_path(speech_id: str, source_file: str) -> str:
@@ -37,6 +41,55 @@ def raw_path(speech_id: str, source_file: str) -> str:
 
 def on_pre_build(config, **kwargs):
     _raw_files.clear()
+    _sources.clear()
+
+
+def on_files(files, config, **kwargs):
+    global _files
+    _files = files
+    _categories.clear()
+    corpus = Path(config.docs_dir) / "data" / "speeches.jsonl"
+    if corpus.is_file():  # written by the build with every speech's metadata
+        with corpus.open(encoding="utf-8") as lines:
+            _categories.update(memberships([json.loads(line) for line in lines if line.strip()]))
+    return files
+
+
+def category_links(meta: dict, page) -> list[dict]:
+    """The browse pages that list this speech, grouped by section, each with its address relative to this page."""
+    sections: dict[str, list[dict]] = {}
+    for item in _categories.get(meta["id"], []):
+        target = _files.get_file_from_path(item["path"]) if _files is not None else None
+        if target is not None:
+            link = {"name": item["name"], "depth": item["depth"], "url": get_relative_url(target.url, page.url)}
+            sections.setdefault(item["section"], []).append(link)
+    return [{"section": name, "links": links} for name, links in sections.items()]
+
+
+def related_links(meta: dict, page) -> list[dict]:
+    """The related speeches of a page's front matter, each with the address of its page relative to this one."""
+    links = []
+    for item in meta.get("related") or []:
+        target = _files.get_file_from_path(f"speeches/{item['id']}.md") if _files is not None else None
+        if target is None:
+            continue
+        links.append({**item, "url": get_relative_url(target.url, page.url)})
+    return links
+
+
+def downloads(page) -> list[dict]:
+    """The page's own text in other forms: its Markdown source, plain text and JSON, published beside it."""
+    src = page.file.src_uri
+    stem = src[: -len(".md")]
+    _sources[src] = page.file.abs_src_path
+    return [
+        {"label": label, "url": get_relative_url(path, page.url), "type": kind}
+        for label, path, kind in (
+            ("Markdown", src, "text/markdown"),
+            ("纯文本", f"{stem}.txt", "text/plain"),
+            ("JSON", f"{stem}.json", "application/json"),
+        )
+    ]
 
 
 def on_page_context(context, page, config, nav, **kwargs):
@@ -62,11 +115,16 @@ def on_page_context(context, page, config, nav, **kwargs):
         ],
         "notable": changes,
     }
+    context["related"] = related_links(meta, page)
+    context["downloads"] = downloads(page)
+    context["categories"] = category_links(meta, page)
     return context
 
 
 def on_post_build(config, **kwargs):
     _publish_raw_files(config)
+    for target, source in sorted(_sources.items()):
+        (Path(config.site_dir) / target).write_bytes(Path(source).read_bytes())
     if not config.extra.get("offline"):
         _index_with_pagefind(Path(config.site_dir))
 

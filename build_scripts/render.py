@@ -60,6 +60,7 @@ FRONT_MATTER_FIELDS = (
     "script",
     "outline",
     "damaged_spans",
+    "related",
 )
 
 

@@ -115,6 +115,15 @@ class OutlineNode(_Strict):
     children: list[OutlineNode] = Field(default_factory=list)
 
 
+class RelatedSpeech(_Strict):
+    """A speech of the archive similar to this one (TF-IDF over jieba's words, build_scripts/link.py)."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{12}$")
+    title: str = Field(min_length=1)
+    score: float = Field(ge=0, le=1, description="两篇讲话 TF-IDF 向量的余弦相似度")
+    terms: list[str] = Field(default_factory=list, description="两篇讲话共有的、最有区别性的词")
+
+
 class SpeechMeta(_Strict):
     """The front matter of a speech page in the archive."""
 
@@ -158,6 +167,7 @@ class SpeechMeta(_Strict):
     script: Literal["simplified", "traditional"] | None = None
     outline: list[OutlineNode] = Field(default_factory=list)
     damaged_spans: list[dict[str, Any]] = Field(default_factory=list)
+    related: list[RelatedSpeech] = Field(default_factory=list, max_length=5, description="最相似的讲话，最相似的在前")
 
     @model_validator(mode="after")
     def _consistent(self) -> SpeechMeta:

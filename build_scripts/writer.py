@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from .downloads import DATA_DIR, FEED, atom_feed, corpus_jsonl, data_page, metadata_csv, plain_text, speech_json
 from .extract import date_label, sort_date
 from .render import escape, render
 from .speech import Change, Speech
@@ -58,18 +59,28 @@ def sort_key(meta: dict) -> tuple:
     return (sort_date(meta), meta["id"])
 
 
+def place_label(meta: dict) -> str:
+    """Where the speaker governs, as a listing shows it."""
+    place = meta.get("place") or {}
+    named = "".join(p for p in (place.get("province"), place.get("city"), place.get("county")) if p)
+    return named + (place.get("county_anonymised") or "") or "—"
+
+
 def _date_cell(meta: dict) -> str:
     return date_label(meta)
 
 
 def listing(metas: list[dict], link_prefix: str) -> str:
-    """A Markdown table of speeches: date, title, speaker, completeness."""
-    rows = ["| 日期 | 标题 | 讲话人 | 完整性 |", "| --- | --- | --- | --- |"]
+    """A Markdown table of speeches: date, title, speaker, place, completeness."""
+    rows = ["| 日期 | 标题 | 讲话人 | 地点 | 完整性 |", "| --- | --- | --- | --- | --- |"]
     for meta in metas:
         speaker = (meta.get("speaker") or {}).get("office") or "—"
         completeness = _COMPLETENESS.get(meta.get("completeness", ""), "—")
         title = escape(meta["title"])
-        rows.append(f"| {_date_cell(meta)} | [{title}]({link_prefix}{meta['id']}.md) | {escape(speaker)} | {completeness} |")
+        rows.append(
+            f"| {_date_cell(meta)} | [{title}]({link_prefix}{meta['id']}.md) | {escape(speaker)} "
+            f"| {escape(place_label(meta))} | {completeness} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -90,6 +101,12 @@ def index_pages(metas: list[dict]) -> dict[str, str]:
     return pages
 
 
+def browse_links() -> str:
+    from .browse import section_index  # noqa: PLC0415 - browse builds on this module's listing
+
+    return section_index()
+
+
 def home_page(metas: list[dict], refused: list[tuple[str, str]]) -> str:
     newest = metas[:PAGE_SIZE]
     more = f"\n[全部 {len(metas)} 篇讲话 →]({SPEECH_DIR}/index.md)\n" if len(metas) > PAGE_SIZE else ""
@@ -100,6 +117,7 @@ def home_page(metas: list[dict], refused: list[tuple[str, str]]) -> str:
         f"本档案收录讲话 **{len(metas)}** 篇"
         + (f"，另有 {len(refused)} 个文件未收录（见[构建报告](report.md)）" if refused else "")
         + "。\n\n"
+        + "浏览：" + browse_links() + "\n\n"
         + listing(newest, f"{SPEECH_DIR}/")
         + more
     )
@@ -113,21 +131,44 @@ def report_page(refused: list[tuple[str, str]], warnings: list[tuple[str, str]])
     return "\n".join(lines) + "\n"
 
 
+def _generated_dirs() -> tuple[str, ...]:
+    from .browse import SECTIONS  # noqa: PLC0415 - browse builds on this module's listing
+
+    return (SPEECH_DIR, DATA_DIR, *SECTIONS)
+
+
 def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, str]]) -> int:
     """Write every page of the archive under `docs`; remove generated files no longer produced."""
+    from .browse import browse_pages  # noqa: PLC0415 - browse builds on this module's listing
+    from .link import related  # noqa: PLC0415 - scikit-learn is loaded only when the archive is written
+
     speeches = sorted(speeches, key=lambda s: sort_key(s.meta))
+    similar = related([(s.meta, s.text) for s in speeches])
+    speeches = [s.with_meta(related=similar[s.meta["id"]]) for s in speeches]
     files: dict[str, str] = {}
     for speech in speeches:
         files[f"{SPEECH_DIR}/{speech.meta['id']}.md"] = render(speech)
         record = json.dumps(cleaning_record(speech), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         files[f"{SPEECH_DIR}/{speech.meta['id']}.record.json"] = record + "\n"
+        files[f"{SPEECH_DIR}/{speech.meta['id']}.txt"] = plain_text(speech)
+        files[f"{SPEECH_DIR}/{speech.meta['id']}.json"] = speech_json(speech)
     metas = [s.meta for s in speeches]
+    files[f"{DATA_DIR}/index.md"] = data_page(len(metas))
+    files[f"{DATA_DIR}/speeches.jsonl"] = corpus_jsonl(speeches)
+    files[f"{DATA_DIR}/speeches.csv"] = metadata_csv(metas)
+    files[FEED] = atom_feed(metas)
     files.update(index_pages(metas))
+    files.update(browse_pages(metas))
     files["index.md"] = home_page(metas, refused)
     warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
     files["report.md"] = report_page(refused, warnings)
     written = sum(write_if_changed(docs / name, content) for name, content in files.items())
-    for stale in (docs / SPEECH_DIR).glob("*"):
-        if f"{SPEECH_DIR}/{stale.name}" not in files:
-            stale.unlink()
+    for folder in _generated_dirs():
+        for stale in sorted((docs / folder).rglob("*"), reverse=True):
+            name = stale.relative_to(docs).as_posix()
+            if stale.is_dir():
+                if not any(stale.iterdir()):
+                    stale.rmdir()
+            elif name not in files:
+                stale.unlink()
     return written

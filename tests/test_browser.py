@@ -12,10 +12,12 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def pages_containing(site: Path, term: str) -> set[str]:
-    """Speech pages whose text contains the term, read from the built HTML."""
+    """Speech pages whose text contains the term, read from the built HTML (not counting the list of related speeches)."""
     found = set()
     for page in (site / "speeches").rglob("*.html"):
         article = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select_one("article")
+        for related in article.select(".jh-related") if article else []:
+            related.decompose()  # other speeches' titles and words
         if article and article.select_one(".jh-card") and term in article.get_text():
             found.add(page.parent.name if page.name == "index.html" else page.stem)
     return found
