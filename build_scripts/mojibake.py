@@ -80,8 +80,9 @@ _PINYIN = f"[a-z{_TONED}]{{1,7}}"
 # An annotation whose toned vowel lost its lead byte: "(zh??)", "(j?﹏g)".
 _DAMAGED = r"\(([a-z]{0,6})\?(?:[^\x00-\x7f]|\?)?([a-z]{0,4})\)"
 _TOKEN = re.compile(rf"\?({_PINYIN})\)|\(({_PINYIN})\)|{_DAMAGED}|.", re.DOTALL)
-# Where a search may start: "?", a private-use character, ASCII that may be a folded
-# full-width pair before a shifted run. Annotations are matched only to be skipped.
+# Where a search may start: "?", a private-use character, a damaged annotation, ASCII that
+# may be a folded full-width pair before a shifted run. Intact annotations are matched only
+# to be skipped.
 _START = re.compile(
     rf"(?P<skip>\({_PINYIN}\))|(?P<damaged>{_DAMAGED})"
     rf"|[?\ue000-\ue765]|[!-~](?=[^\x00-\x7f]|[?@-~])"
@@ -861,6 +862,8 @@ def _change(
             notes.append(
                 f"{_survivor(side, key)} of one character; {output[offset]} chosen by context ({posterior:.2f})"
             )
+    if confidence < GAP_THRESHOLD and kind == "repair":
+        notes.append(f"other readings of these bytes are nearly as likely ({confidence:.2f})")
     return Change(
         STAGE,
         kind,
