@@ -28,11 +28,21 @@ def _text_stage(fixer: TextFixer) -> Callable[[Speech], Speech]:
 
 
 def _record_damage(speech: Speech) -> Speech:
-    """List the damaged spans the repair could not mend, so that nothing hides them."""
+    """List the damaged spans the repair could not mend for sure, so that nothing hides them.
+
+    A span counts when a character was left open (□) or the chosen reading is no
+    likelier than the threshold under which the repair would have left a gap.
+    """
     spans = [
-        {"position": c.position, "text": c.original}
+        {
+            "position": c.position,
+            "text": c.original,
+            "repaired": c.replacement,
+            **({"confidence": round(c.confidence, 3)} if c.confidence is not None else {}),
+        }
         for c in speech.changes
-        if c.stage == "mojibake" and c.original == c.replacement
+        if c.stage == "mojibake"
+        and (c.kind == "gap" or mojibake.GAP in c.replacement or (c.confidence or 0.0) < mojibake.GAP_THRESHOLD)
     ]
     return speech.with_meta(damaged_spans=spans) if spans else speech
 

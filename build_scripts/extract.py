@@ -187,7 +187,7 @@ def completeness_of(text: str, site: dict, meta: dict) -> dict:
     if notes:
         status = "truncated"
     if meta.get("damaged_spans"):
-        notes.append(f"{len(meta['damaged_spans'])}处乱码未能修复")
+        notes.append(f"{len(meta['damaged_spans'])}处乱码未能可靠修复（见校勘记）")
         status = "truncated" if status == "truncated" else "gaps"
     return {"completeness": status, "completeness_note": "；".join(notes) or None, "truncated": status == "truncated"}
 
