@@ -392,16 +392,6 @@ def load(path: str | None = None) -> CharLM:
 # --------------------------------------------------------------------------- command line
 
 
-def _evaluate(model: CharLM, texts: list[str]) -> float:
-    """Per-character log10 probability over texts (unfolded)."""
-    total = 0.0
-    chars = 0
-    for text in texts:
-        total += model.score(text)
-        chars += len(text)
-    return total / max(1, chars)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_scripts.charlm", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

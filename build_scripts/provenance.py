@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from .sources import DUMP_KINDS, kind_of, safe_url, unsupported_reason
+from .sources import DUMP_KINDS, kind_of, unsupported_reason
 
 SIDECAR = ".source.yaml"
 _NAME_LIMIT = 80  # characters of a file name's stem
@@ -82,18 +82,6 @@ def read_sidecar(path: Path) -> dict | None:
     if not isinstance(record, dict) or not isinstance(record.get("sha256"), str):
         raise ValueError(f"{path.name}: not a provenance record (no sha256)")
     return record
-
-
-def provenance_meta(record: dict | None) -> dict | None:
-    """What a speech page shows of its file's record: url, retrieved, sha256."""
-    if not record:
-        return None
-    data = {
-        "url": safe_url(record.get("url")),
-        "retrieved": str(record["retrieved"]) if record.get("retrieved") else None,
-        "sha256": record.get("sha256"),
-    }
-    return {k: v for k, v in data.items() if v}
 
 
 def check_date(value: str) -> str:
