@@ -8,6 +8,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_scripts.mojibake import gbk_pairs
+
 # The chain, as reconstructed from the seeds: OpenCC s2t; ASCII punctuation; GBK bytes;
 # pinyin added after some converted characters by a search-and-replace on the bytes (which
 # also matches the trail byte of one character plus the lead byte of the next); lead bytes
@@ -52,20 +54,8 @@ def _converter(config: str):
 
 @functools.lru_cache(maxsize=1)
 def _pair_table() -> dict[bytes, str]:
-    """Every two-byte sequence a lenient GBK decoder turns into a character (user-defined area as private use)."""
-    table = {}
-    for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            if trail == 0x7F:
-                continue
-            pair = bytes((lead, trail))
-            for codec in ("gbk", "gb18030"):
-                try:
-                    table[pair] = pair.decode(codec)
-                    break
-                except UnicodeDecodeError:
-                    continue
-    return table
+    """Every two-byte sequence a lenient GBK decoder turns into a character, keyed by its bytes."""
+    return {code.to_bytes(2, "big"): char for code, char in gbk_pairs().items()}
 
 
 def _pinyin(char: str) -> str | None:

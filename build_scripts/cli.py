@@ -110,15 +110,24 @@ class Collected:
     where: dict[str, str] = field(default_factory=dict)  # a source's name → the path to show in messages
 
 
-class _BadRecord(Exception):
-    pass
-
-
-def _sidecar(path: Path) -> dict | None:
+def _add_source(path: Path, name: str, columns: dict | None, max_bytes: int, out: Collected) -> None:
+    """Queue one file, or each row of a dump, with its provenance record; refuse it if the record is unreadable."""
     try:
-        return provenance.read_sidecar(provenance.sidecar_path(path))
+        record = provenance.read_sidecar(provenance.sidecar_path(path))
     except ValueError as error:
-        raise _BadRecord(f"its provenance record is unreadable: {error}") from None
+        out.refused.append((name, f"its provenance record is unreadable: {error}"))
+        return
+    kind = sources.kind_of(name)
+    if kind in sources.DUMP_KINDS:
+        _dump_tasks(path, name, columns or (record or {}).get("columns"), record, max_bytes, out)
+        return
+    size = path.stat().st_size
+    if size > max_bytes:
+        out.refused.append((name, f"larger than the size limit ({size:,} bytes, at most {max_bytes:,})"))
+        return
+    out.tasks.append(
+        {"name": name, "path": str(path), "raw": None, "kind": kind, "provenance": record, "max_bytes": max_bytes}
+    )
 
 
 def _dump_tasks(path: Path, name: str, columns: dict | None, record: dict | None, max_bytes: int, out: Collected) -> None:
@@ -157,22 +166,7 @@ def collect(seeds: Path, imports: list[tuple[Path, dict]], max_bytes: int) -> Co
         if problem:
             out.refused.append((shown, problem))
             continue
-        try:
-            record = _sidecar(path)
-        except _BadRecord as problem:
-            out.refused.append((name, str(problem)))
-            continue
-        kind = sources.kind_of(name)
-        if kind in sources.DUMP_KINDS:
-            _dump_tasks(path, name, (record or {}).get("columns"), record, max_bytes, out)
-            continue
-        size = path.stat().st_size
-        if size > max_bytes:
-            out.refused.append((name, f"larger than the size limit ({size:,} bytes, at most {max_bytes:,})"))
-            continue
-        out.tasks.append(
-            {"name": name, "path": str(path), "raw": None, "kind": kind, "provenance": record, "max_bytes": max_bytes}
-        )
+        _add_source(path, name, None, max_bytes, out)
     taken = {t["name"].split("#")[0] for t in out.tasks}
     for path, columns in imports:
         name = path.name
@@ -185,14 +179,9 @@ def collect(seeds: Path, imports: list[tuple[Path, dict]], max_bytes: int) -> Co
         if not path.is_file():
             out.refused.append((name, "no such file"))
             continue
-        try:
-            record = _sidecar(path)
-        except _BadRecord as problem:
-            out.refused.append((name, str(problem)))
-            continue
         taken.add(name)
         out.where[name] = str(path)
-        _dump_tasks(path, name, columns, record, max_bytes, out)
+        _add_source(path, name, columns, max_bytes, out)
     return out
 
 

@@ -159,8 +159,12 @@ class _Tables:
 
 
 @functools.lru_cache(maxsize=1)
-def _tables() -> _Tables:
-    lm = charlm.load()
+def gbk_pairs() -> dict[int, str]:
+    """Every two-byte GBK code (lead << 8 | trail) and the character a lenient decoder reads it as.
+
+    GB18030 fills in the user-defined area (as private-use characters), which is how
+    the sources' own decoders showed those bytes.
+    """
     pair: dict[int, str] = {}
     for lead in range(0x81, 0xFF):
         for trail in range(0x40, 0xFF):
@@ -173,6 +177,13 @@ def _tables() -> _Tables:
                     break
                 except UnicodeDecodeError:
                     continue
+    return pair
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    lm = charlm.load()
+    pair = gbk_pairs()
     code = {char: key for key, char in pair.items()}
     by_trail: dict[int, list[tuple[str, str]]] = {}
     by_lead: dict[int, list[tuple[str, str]]] = {}
