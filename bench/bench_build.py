@@ -5,7 +5,8 @@
 
 Each size is synthesized by `synth.py` into a scratch folder, built with the real
 command line, then measured: the speech pages' bytes, the Pagefind index, and in
-Debian's chromium the bytes a first query transfers.
+Debian's chromium the bytes a first query transfers, on the served site and in the
+offline bundle opened from file://.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -35,6 +37,13 @@ from build_scripts.speech import Speech  # noqa: E402
 from build_scripts.structure import structure  # noqa: E402
 
 QUERY = "脱贫攻坚"
+# Re-index a built site's speech pages in shards as its build did, to time Pagefind alone.
+REINDEX = (
+    "import json, sys; from pathlib import Path; from build_scripts import search_index as s; "
+    "docs, site = map(Path, sys.argv[1:]); lines = (docs / 'data' / 'speeches.jsonl').read_text(encoding='utf-8').splitlines(); "
+    "ids = [json.loads(line)['id'] for line in lines if line.strip()]; "
+    "s.index(site, [[f'speeches/{i}/index.html' for i in shard] for shard in s.shards(ids, s.shard_size())], offline=False)"
+)
 
 
 def run(*command: str) -> tuple[float, float]:
@@ -70,23 +79,50 @@ def tree_bytes(folder: Path, pattern: str = "*") -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def first_query_transfer(site: Path) -> tuple[int, float]:
-    """Bytes of search data the browser fetches for a first query, and the time to first result."""
+def index_part(path: str) -> str | None:
+    """What a file of the search index is, by its path in the site; None for the rest of the site.
+
+    >>> [index_part(p) for p in ("pagefind/pagefind.js", "pagefind-2/index/zh_1.pf_index", "pagefind-3/pagefind-entry.json", "speeches/")]
+    ['runtime', 'index', 'entry and metadata', None]
+    """
+    folder, _, name = path.partition("/")
+    if not (folder == "pagefind" or folder.startswith("pagefind-")):
+        return None
+    if name.endswith(".pf_fragment.js") or name.endswith(".pf_fragment"):
+        return "fragments"
+    if name.startswith(("index/", "filter/")):
+        return "index"
+    if name.startswith("pagefind-entry.json") or ".pf_meta" in name:
+        return "entry and metadata"
+    return "runtime"
+
+
+def first_query_transfer(site: Path) -> tuple[dict[str, int], float]:
+    """Bytes of search data the browser fetches for a first query, by part of the index (runtime, each
+    shard's entry and metadata, index chunks, fragments), and the time to first result."""
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    fetched: dict[str, int] = {}
+
+    # Counted where the files are sent: the browser's events miss some of what Pagefind's web worker fetches.
+    class Counting(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            super().do_GET()
+            path = Path(self.translate_path(self.path))
+            part = index_part(urlparse(self.path).path.lstrip("/"))
+            if part and path.is_file():
+                fetched[part] = fetched.get(part, 0) + path.stat().st_size
+
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: list[int] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
         )
         page = browser.new_page()
-        page.on("requestfinished", lambda r: fetched.append(len(r.response().body())) if "/pagefind/" in r.url else None)
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
         start = time.perf_counter()
         page.locator(".jh-search input").fill(QUERY)
@@ -94,7 +130,36 @@ def first_query_transfer(site: Path) -> tuple[int, float]:
         latency = time.perf_counter() - start
         browser.close()
     server.shutdown()
-    return sum(fetched), latency
+    return fetched, latency
+
+
+def first_query_from_file(tree: Path) -> tuple[int, int, int, float]:
+    """The offline bundle opened from file://: bytes and number of the index's scripts a first query loads,
+    the number there are, and the time to first result."""
+    from playwright.sync_api import sync_playwright
+
+    loaded: set[str] = set()
+    root = tree.as_uri() + "/"
+
+    def note(request):
+        name = request.url.removeprefix(root)
+        if request.url.startswith(root) and index_part(name):
+            loaded.add(name)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = browser.new_page()
+        page.on("request", note)
+        page.goto((tree / "index.html").as_uri())
+        start = time.perf_counter()
+        page.locator(".jh-search input").fill(QUERY)
+        page.locator(".jh-result").first.wait_for(timeout=60000)
+        latency = time.perf_counter() - start
+        browser.close()
+    scripts = sum(1 for folder in tree.glob("pagefind*") for _ in folder.rglob("*.js"))
+    return sum((tree / name).stat().st_size for name in loaded), len(loaded), scripts, latency
 
 
 def bench(count: int, with_site: bool, keep: Path | None) -> None:
@@ -115,23 +180,48 @@ def bench(count: int, with_site: bool, keep: Path | None) -> None:
     print(f"  jianghua build (all cores):   {build_time:7.1f} s   peak {peak:7.0f} MB")
     rebuild, _ = run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs))
     print(f"  rebuild, nothing changed:     {rebuild:7.1f} s")
+    changed = sorted(seeds.iterdir())[0]
+    original = changed.read_bytes()
+    changed.write_bytes(original + b"\n")  # any encoding takes a line break
+    start = time.perf_counter()
+    cleaned = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stderr
+    changed.write_bytes(original)
+    line = next((l for l in cleaned.splitlines() if l.startswith("cleaned ")), "")
+    print(f"  rebuild, one raw file changed: {time.perf_counter() - start:6.1f} s   ({line})")
     if not with_site:
         return
     mkdocs_time, peak = run(
         sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build; "
         "mkdocs_build(*map(Path, sys.argv[1:]))", str(docs), str(seeds), str(site),
     )
-    index_time, peak_index = run(sys.executable, "-m", "pagefind", "--site", str(site), "--quiet")
+    index_time, peak_index = run(sys.executable, "-c", REINDEX, str(docs), str(site))
     total_site, _ = tree_bytes(site)
     pages, page_count = tree_bytes(site / "speeches", "index.html")
-    index_bytes, index_files = tree_bytes(site / "pagefind")
+    folders = sorted(site.glob("pagefind*"))
+    index_bytes, index_files = map(sum, zip(*(tree_bytes(folder) for folder in folders)))
     transfer, latency = first_query_transfer(site)
-    print(f"  mkdocs build + Pagefind:      {mkdocs_time:7.1f} s   (Pagefind alone {index_time:.1f} s)   peak {max(peak, peak_index):7.0f} MB")
+    # The largest process of the build is MkDocs or a Pagefind run; MkDocs holds its pages while Pagefind runs.
+    print(f"  mkdocs build + Pagefind:      {mkdocs_time:7.1f} s   (Pagefind alone {index_time:.1f} s)   "
+          f"peak: largest process {peak:.0f} MB, Pagefind {peak_index:.0f} MB")
     print(f"  raw files to searchable site: {build_time + mkdocs_time:7.1f} s")
     print(f"  site: {total_site / 1e6:.1f} MB, {total_site / count / 1e3:.1f} kB per speech; "
           f"speech pages {pages / max(1, page_count) / 1e3:.1f} kB each")
-    print(f"  search index: {index_bytes / 1e6:.1f} MB in {index_files} files; first query {QUERY}: "
-          f"{transfer / 1e3:.0f} kB transferred, first result after {latency:.2f} s")
+    print(f"  search index: {index_bytes / 1e6:.1f} MB in {index_files} files, {len(folders)} shards; first query {QUERY}: "
+          f"{sum(transfer.values()) / 1e3:.0f} kB transferred ({', '.join(f'{k} {v / 1e3:.0f} kB' for k, v in sorted(transfer.items()))}), "
+          f"first result after {latency:.2f} s")
+    tree, bundle = work / "offline-site", work / "jianghua-offline.zip"
+    bundle_time, _ = run(
+        sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build, zip_tree; "
+        "docs, seeds, tree, bundle = map(Path, sys.argv[1:]); mkdocs_build(docs, seeds, tree, offline=True); zip_tree(tree, bundle)",
+        str(docs), str(seeds), str(tree), str(bundle),
+    )
+    script_bytes = sum(tree_bytes(folder)[0] for folder in tree.glob("pagefind*"))
+    read, pieces, scripts, latency = first_query_from_file(tree)
+    print(f"  offline bundle: {bundle_time:.1f} s, {bundle.stat().st_size / 1e6:.1f} MB zipped; index {script_bytes / 1e6:.1f} MB "
+          f"in {scripts} scripts; first query from file://: {pieces} scripts, {read / 1e3:.0f} kB, first result after {latency:.2f} s")
 
 
 def main() -> int:

@@ -84,6 +84,9 @@ _PAGE_CHUNK = re.compile(r"(?:^|\n)\d{1,3}、")
 _TRUNCATED = _rx(r"[ \t]*…+[(（]未完[,，]全文共(\d+)字[,，]当前仅显示(\d+)字.*(?:\n.*)*\Z")
 _PAYWALL = _rx(r"…+[(（](.*?)(https?://[^\s省]+)?省略(\d+)字[,，]正式会员可完整阅读[)）]…+[ \t]*")
 _TAIL_LINKS = _rx(r"^(?:文章搜索|相关文章|限制\d+内)[ \t]*\n?")
+# A wiki's licence box at the end of a page ("本作品是……属于公有领域。……Public domain"): it
+# speaks of the page, not in the speech, and runs to the end of the text.
+_LICENCE = _rx(r"^[ \t]*本作品(?:是|来自)(?:.|\n)*?(?:公有领域|Public domain)(?:.|\n)*\Z")
 
 
 def _learn_breadcrumb(match: re.Match, meta: dict) -> None:
@@ -164,6 +167,7 @@ def strip_boilerplate(text: str, known: dict | None = None) -> tuple[str, Found]
     )
     text = _remove(text, _PAYWALL, "paywall-notice", found, _learn_paywall, lambda m: gap_marker("paywall", int(m.group(3))))
     text = _remove(text, _TAIL_LINKS, "related-links", found)
+    text = _remove(text, _LICENCE, "licence-notice", found)
     return _strip_title_lines(text, found), found
 
 

@@ -21,8 +21,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from . import hant as hant_edition
 from . import isolation, provenance, sources
 from .cache import SpeechCache
+from .extract import text_digest
 from .pipeline import Refused, process
 from .render import render
 from .writer import write_archive
@@ -32,6 +34,7 @@ OFFLINE_ZIP = "jianghua-offline.zip"
 TIME_LIMIT = 60.0  # seconds one source may take
 MAX_SIZE = 25 * 2**20  # bytes of one source (a file, or a row of a dump)
 IMPORTS_ENV = "JIANGHUA_IMPORTS"  # folders of dumps given with --import, for the raw files of the site
+DEFAULT_COLLECTION = "讲话稿"  # the collection of the speeches in seeds/, and of an --import given none
 
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
@@ -110,8 +113,8 @@ class Collected:
     where: dict[str, str] = field(default_factory=dict)  # a source's name → the path to show in messages
 
 
-def _add_source(path: Path, name: str, columns: dict | None, max_bytes: int, out: Collected) -> None:
-    """Queue one file, or each row of a dump, with its provenance record; refuse it if the record is unreadable."""
+def _add_source(path: Path, name: str, columns: dict | None, collection: str, max_bytes: int, out: Collected) -> None:
+    """Queue one file, or each row of a dump, with its provenance record and collection; refuse it if the record is unreadable."""
     try:
         record = provenance.read_sidecar(provenance.sidecar_path(path))
     except ValueError as error:
@@ -119,18 +122,21 @@ def _add_source(path: Path, name: str, columns: dict | None, max_bytes: int, out
         return
     kind = sources.kind_of(name)
     if kind in sources.DUMP_KINDS:
-        _dump_tasks(path, name, columns or (record or {}).get("columns"), record, max_bytes, out)
+        _dump_tasks(path, name, columns or (record or {}).get("columns"), record, collection, max_bytes, out)
         return
     size = path.stat().st_size
     if size > max_bytes:
         out.refused.append((name, f"larger than the size limit ({size:,} bytes, at most {max_bytes:,})"))
         return
     out.tasks.append(
-        {"name": name, "path": str(path), "raw": None, "kind": kind, "provenance": record, "max_bytes": max_bytes}
+        {"name": name, "path": str(path), "raw": None, "kind": kind, "provenance": record, "max_bytes": max_bytes,
+         "collection": collection}
     )
 
 
-def _dump_tasks(path: Path, name: str, columns: dict | None, record: dict | None, max_bytes: int, out: Collected) -> None:
+def _dump_tasks(
+    path: Path, name: str, columns: dict | None, record: dict | None, collection: str, max_bytes: int, out: Collected
+) -> None:
     kind = sources.kind_of(name)
     try:
         rows = sources.dump_rows(name, path.read_bytes(), kind, columns)
@@ -142,10 +148,10 @@ def _dump_tasks(path: Path, name: str, columns: dict | None, record: dict | None
         return
     for row in rows:
         task = {"name": row.name, "path": None, "raw": row.raw, "kind": row.kind, "columns": columns}
-        out.tasks.append({**task, "provenance": record, "max_bytes": max_bytes})
+        out.tasks.append({**task, "provenance": record, "max_bytes": max_bytes, "collection": collection})
 
 
-def collect(seeds: Path, imports: list[tuple[Path, dict]], max_bytes: int) -> Collected:
+def collect(seeds: Path, imports: list[tuple[Path, dict, str]], max_bytes: int) -> Collected:
     """Every source to build (a file of seeds/, a row of a dump), and the files refused before reading them."""
     out = Collected()
     for path in sorted(seeds.iterdir(), key=lambda p: p.name):
@@ -166,9 +172,9 @@ def collect(seeds: Path, imports: list[tuple[Path, dict]], max_bytes: int) -> Co
         if problem:
             out.refused.append((shown, problem))
             continue
-        _add_source(path, name, None, max_bytes, out)
+        _add_source(path, name, None, DEFAULT_COLLECTION, max_bytes, out)
     taken = {t["name"].split("#")[0] for t in out.tasks}
-    for path, columns in imports:
+    for path, columns, collection in imports:
         name = path.name
         if name in taken:
             out.refused.append((name, "a dump of the same name is already in the build: rename one of them"))
@@ -181,7 +187,7 @@ def collect(seeds: Path, imports: list[tuple[Path, dict]], max_bytes: int) -> Co
             continue
         taken.add(name)
         out.where[name] = str(path)
-        _add_source(path, name, columns, max_bytes, out)
+        _add_source(path, name, columns, collection, max_bytes, out)
     return out
 
 
@@ -223,7 +229,7 @@ def build_docs(
     seeds: Path,
     docs: Path,
     jobs: int | None = None,
-    imports: list[tuple[Path, dict]] | None = None,
+    imports: list[tuple[Path, dict, str]] | None = None,
     time_limit: float | None = TIME_LIMIT,
     max_bytes: int = MAX_SIZE,
     cache_dir: Path | None = None,
@@ -263,11 +269,11 @@ def build_docs(
         outcome, value = outcomes[index]
         if outcome != "speech":
             refused.append((task["name"], value))
-        elif value.meta["id"] in kept:
-            refused.append((task["name"], f"duplicate of {kept[value.meta['id']]} (the same text)"))
+        elif (digest := text_digest(value.text)) in kept:
+            refused.append((task["name"], f"duplicate of {kept[digest]} (the same text)"))
         else:
-            kept[value.meta["id"]] = task["name"]
-            speeches.append(value)
+            kept[digest] = task["name"]
+            speeches.append(value.with_meta(collection=task["collection"]))
     refused = sorted(((name, " ".join(str(reason).split())) for name, reason in refused), key=lambda item: _natural(item[0]))
     for name, reason in refused:
         base, sep, row = name.rpartition("#") if sources.dump_and_line(name) else ("", "", "")
@@ -289,22 +295,29 @@ def _cache_key(cache: SpeechCache, task: dict) -> str | None:
     return cache.key(task["name"], raw, how)
 
 
-def _imports(args: argparse.Namespace) -> list[tuple[Path, dict]]:
+def _imports(args: argparse.Namespace) -> list[tuple[Path, dict, str]]:
     paths = [Path(p) for p in getattr(args, "imports", None) or []]
     specs = getattr(args, "columns", None) or []
+    names = [" ".join(name.split()) for name in getattr(args, "collections", None) or []]
     if not paths:
-        if specs:
-            raise SystemExit("jianghua: --columns goes with --import (or with `jianghua add` for a dump in seeds/)")
+        if specs or names:
+            raise SystemExit("jianghua: --columns and --collection go with --import (or --columns with `jianghua add` for a dump in seeds/)")
         return []
     if len(specs) not in (1, len(paths)):
         raise SystemExit("jianghua: give one --columns for all imports, or one for each --import")
+    if len(names) not in (0, 1, len(paths)) or not all(names):
+        raise SystemExit("jianghua: give one --collection for all imports, or one for each --import")
     mappings = []
     for spec in specs:
         try:
             mappings.append(sources.parse_columns(spec))
         except ValueError as error:
             raise SystemExit(f"jianghua: --columns {spec!r}: {error}") from None
-    return [(path, mappings[0] if len(mappings) == 1 else mappings[i]) for i, path in enumerate(paths)]
+    names = names or [DEFAULT_COLLECTION]
+    return [
+        (path, mappings[0] if len(mappings) == 1 else mappings[i], names[0] if len(names) == 1 else names[i])
+        for i, path in enumerate(paths)
+    ]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -323,22 +336,39 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if args.strict and refused else 0
 
 
-def mkdocs_build(docs: Path, seeds: Path, site_dir: Path, offline: bool = False, imports: list | None = None) -> None:
-    """Run the MkDocs build of the project's mkdocs.yml over `docs` into `site_dir`."""
+def mkdocs_build(
+    docs: Path, seeds: Path, site_dir: Path, offline: bool = False, imports: list | None = None,
+    script: str = "hans", alternate: bool = False,
+) -> None:
+    """Run the MkDocs build of the project's mkdocs.yml over `docs` into `site_dir`: the edition in
+    `script`, with a switch to the other one when `alternate`."""
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs is only needed for these commands
     from mkdocs.config import load_config
 
     # mkdocs.yml reads these, so one configuration serves the site, the bundle and the tests.
     os.environ["JIANGHUA_OFFLINE"] = "true" if offline else "false"
     os.environ["JIANGHUA_SEEDS"] = str(seeds.resolve())
-    os.environ[IMPORTS_ENV] = os.pathsep.join(sorted({str(Path(p).resolve().parent) for p, _ in imports or []}))
+    os.environ[IMPORTS_ENV] = os.pathsep.join(sorted({str(Path(p).resolve().parent) for p, *_ in imports or []}))
+    os.environ["JIANGHUA_SCRIPT"] = script
+    os.environ["JIANGHUA_HANT"] = "true" if alternate else "false"
     config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs.resolve()), site_dir=str(site_dir.resolve()))
     build(config)
 
 
+def build_editions(docs: Path, seeds: Path, site_dir: Path, hant: bool, offline: bool = False, imports: list | None = None) -> None:
+    """The archive's site into `site_dir` and, when `hant`, its Traditional edition into `site_dir/hant/`.
+
+    The Traditional edition comes second: each MkDocs build empties its folder first, and it
+    links the archive's raw files and data and takes its search index from the archive's.
+    """
+    mkdocs_build(docs, seeds, site_dir, offline, imports, alternate=hant)
+    if hant:
+        mkdocs_build(docs, seeds, site_dir / hant_edition.FOLDER, offline, imports, script=hant_edition.SCRIPT, alternate=True)
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     status = cmd_build(args)
-    mkdocs_build(Path(args.docs), Path(args.seeds), Path(args.site_dir), imports=_imports(args))
+    build_editions(Path(args.docs), Path(args.seeds), Path(args.site_dir), not args.no_hant, imports=_imports(args))
     err.print(f"site written to {args.site_dir}", markup=False)
     return status
 
@@ -358,7 +388,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     dist = Path(args.dist)
     tree = dist / "offline-site"
     shutil.rmtree(tree, ignore_errors=True)
-    mkdocs_build(Path(args.docs), Path(args.seeds), tree, offline=True, imports=_imports(args))
+    build_editions(Path(args.docs), Path(args.seeds), tree, not args.no_hant, offline=True, imports=_imports(args))
     zip_tree(tree, dist / OFFLINE_ZIP)
     err.print(f"offline bundle written to {dist / OFFLINE_ZIP}", markup=False)
     return status
@@ -447,6 +477,16 @@ def parser() -> argparse.ArgumentParser:
             help="which column fills which field, e.g. title=title,text=content,url=url,date=year "
             f"(fields: {', '.join(sources.COLUMN_FIELDS)}); one for all imports or one per --import",
         )
+        command.add_argument(
+            "--collection", dest="collections", action="append", metavar="NAME",
+            help=f"the collection the speeches of an --import belong to (default {DEFAULT_COLLECTION}, "
+            "the collection of seeds/); one for all imports or one per --import",
+        )
+        if name != "build":
+            command.add_argument(
+                "--no-hant", action="store_true",
+                help="leave out the Traditional-script edition (hant/), which doubles the site's size",
+            )
         _limits(command)
         command.set_defaults(func=func)
     add = sub.add_parser("add", help="copy sources into seeds/ under safe names and record where each came from")

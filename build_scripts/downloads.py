@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "completeness",
     "chars_shown",
     "chars_total",
+    "collection",
     "source_file",
     "source_site",
     "source_url",
@@ -107,6 +108,7 @@ def _flat(meta: dict) -> dict:
         "completeness": meta.get("completeness"),
         "chars_shown": meta.get("chars_shown"),
         "chars_total": meta.get("chars_total"),
+        "collection": meta.get("collection"),
         "source_file": meta.get("source_file"),
         "source_site": meta.get("source_site"),
         "source_url": meta.get("source_url"),
@@ -126,7 +128,7 @@ def metadata_csv(metas: list[dict]) -> str:
     return out.getvalue()
 
 
-def _feed_date(meta: dict) -> str:
+def feed_date(meta: dict) -> str:
     """The date a speech entered the record: published, else spoken, as an RFC 3339 time (midnight UTC)."""
     day = meta.get("published") or sort_date(meta)
     if day == "9999":
@@ -137,8 +139,8 @@ def _feed_date(meta: dict) -> str:
 
 def atom_feed(metas: list[dict], size: int = FEED_SIZE) -> str:
     """An Atom feed of the newest speeches (by publication date, else speaking date, then id); links relative to the site's root."""
-    newest = sorted(metas, key=lambda m: (_feed_date(m), m["id"]), reverse=True)[:size]
-    updated = _feed_date(newest[0]) if newest else "1970-01-01T00:00:00Z"
+    newest = sorted(metas, key=lambda m: (feed_date(m), m["id"]), reverse=True)[:size]
+    updated = feed_date(newest[0]) if newest else "1970-01-01T00:00:00Z"
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -160,7 +162,7 @@ def atom_feed(metas: list[dict], size: int = FEED_SIZE) -> str:
             f"    <title>{xml_escape(meta['title'])}</title>",
             f"    <id>urn:jianghua:speech:{meta['id']}</id>",
             f'    <link rel="alternate" type="text/html" href="speeches/{meta["id"]}/"/>',
-            f"    <updated>{_feed_date(meta)}</updated>",
+            f"    <updated>{feed_date(meta)}</updated>",
             *(f'    <category term="{xml_escape(t["name"], {chr(34): "&quot;"})}"/>' for t in meta.get("topics") or []),
             f"    <summary>{xml_escape(summary)}</summary>",
             "  </entry>",

@@ -64,9 +64,18 @@ def _simplified(value):
     return value
 
 
-def speech_id(text: str) -> str:
-    """A stable identifier from the content, so that file order and file names do not matter."""
-    return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()[:12]
+def speech_id(raw: bytes) -> str:
+    """A speech's address, from its raw bytes: a better cleaning, a corrected title or a renamed file never change it.
+
+    >>> speech_id("讲话".encode("utf-8"))
+    'de3a42f434dd'
+    """
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def text_digest(text: str) -> str:
+    """The cleaned text's fingerprint, whitespace aside: two sources that clean to the same text are one speech."""
+    return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
 
 
 def split_title(title: str) -> tuple[str, str | None]:
@@ -235,7 +244,7 @@ def extract(speech: Speech) -> Speech:
     speaker = speaker_of(title, text, occasion, orgs)
     places = mentioned_places(text, tokens)
     meta = {
-        "id": speech_id(text),
+        "id": speech_id(speech.raw),
         "title": title,
         "subtitle": subtitle,
         "speaker": speaker,

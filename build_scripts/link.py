@@ -7,18 +7,32 @@ time on sparse matrices, so the work and the memory grow with the archive, never
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
-from .lexicon import tfidf, tokenizer
+from .lexicon import cut, tfidf
 
 TOP = 5  # related speeches per speech, at most
 TERMS = 5  # shared distinctive terms shown for each
 MIN_SCORE = 0.05  # below this, two speeches have little more in common than the genre's words
+# A speech is compared by its most distinctive words only: the common ones every speech of the
+# genre shares would make each speech a neighbour of every other, and the products grow with
+# the square of the archive.
+KEPT_TERMS = 100
 CELLS = 2_000_000  # similarities computed at once (rows of a block × speeches)
 COMMON = 5.0  # words whose IDF in jieba's general table is below this (工作、问题、发展) tell no speech apart
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _indistinct() -> frozenset[str]:
+    """Stop words and the words too common in general Chinese to tell speeches apart."""
+    idf, _, stop = tfidf()
+    return stop | frozenset(word for word, value in idf.items() if value < COMMON)
 
 
 def tokens(text: str) -> list[str]:
@@ -27,12 +41,12 @@ def tokens(text: str) -> list[str]:
     >>> tokens("我们要打赢脱贫攻坚战，的工作 2020年")
     ['打赢', '脱贫', '攻坚战']
     """
-    idf, median, stop = tfidf()
-    return [
-        word
-        for word in tokenizer().cut(text)
-        if _WORD.fullmatch(word) and word not in stop and idf.get(word, median) >= COMMON
-    ]
+    return [word for word in cut(text) if _distinctive(word)]
+
+
+@lru_cache(maxsize=None)
+def _distinctive(word: str) -> bool:
+    return len(word) > 1 and word not in _indistinct() and _WORD.fullmatch(word) is not None
 
 
 def _top(row_ids: np.ndarray, scores: np.ndarray, ids: list[str], k: int) -> list[int]:
@@ -46,6 +60,26 @@ def _top(row_ids: np.ndarray, scores: np.ndarray, ids: list[str], k: int) -> lis
         row_ids, rounded = row_ids[keep], rounded[keep]
     order = sorted(range(len(row_ids)), key=lambda n: (-float(rounded[n]), ids[row_ids[n]]))
     return [int(row_ids[n]) for n in order[:k]]
+
+
+def strongest(matrix, k: int):
+    """Each row of a CSR matrix cut to its k largest weights (ties by column) and scaled to unit length again.
+
+    >>> from scipy.sparse import csr_matrix
+    >>> strongest(csr_matrix([[0.6, 0.0, 0.8, 0.1]]), 2).toarray().round(2).tolist()
+    [[0.6, 0.0, 0.8, 0.0]]
+    """
+    rows = []
+    for row in range(matrix.shape[0]):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        rows.append(lo + np.lexsort((matrix.indices[lo:hi], -matrix.data[lo:hi]))[:k])
+    keep = np.concatenate(rows) if rows else np.array([], dtype=int)
+    counts = np.array([len(r) for r in rows])
+    cut = csr_matrix(
+        (matrix.data[keep], matrix.indices[keep], np.concatenate([[0], np.cumsum(counts)])), shape=matrix.shape
+    )
+    cut.sort_indices()
+    return normalize(cut)
 
 
 def related(metas_and_texts: list[tuple[dict, str]], top: int = TOP) -> dict[str, list[dict]]:
@@ -62,7 +96,10 @@ def related(metas_and_texts: list[tuple[dict, str]], top: int = TOP) -> dict[str
         matrix = vectorizer.fit_transform([text for _, text in metas_and_texts]).tocsr()
     except ValueError:  # no words at all
         return result
+    matrix = strongest(matrix, KEPT_TERMS)
     vocabulary = vectorizer.get_feature_names_out()
+    idf, median, _ = tfidf()
+    rarity = np.array([idf.get(str(word), median) for word in vocabulary])
     transposed = matrix.T.tocsc()
     block = max(1, CELLS // len(ids))
     for start in range(0, len(ids), block):
@@ -80,16 +117,16 @@ def related(metas_and_texts: list[tuple[dict, str]], top: int = TOP) -> dict[str
                         "id": ids[column],
                         "title": titles[ids[column]],
                         "score": round(float(products[offset, column]), 3),
-                        "terms": shared_terms(matrix, row, column, vocabulary),
+                        "terms": shared_terms(matrix, row, column, vocabulary, rarity),
                     }
                 )
     return result
 
 
-def shared_terms(matrix, a: int, b: int, vocabulary, count: int = TERMS) -> list[str]:
+def shared_terms(matrix, a: int, b: int, vocabulary, rarity: np.ndarray, count: int = TERMS) -> list[str]:
     """The words that weigh most in both speeches: the largest products of their TF-IDF weights, times the word's rarity in general Chinese (jieba's IDF)."""
-    idf, median, _ = tfidf()
     both = matrix[a].multiply(matrix[b]).tocoo()
-    weight = [float(both.data[n]) * idf.get(str(vocabulary[both.col[n]]), median) for n in range(both.nnz)]
-    order = sorted(range(both.nnz), key=lambda n: (-round(weight[n], 9), vocabulary[both.col[n]]))
-    return [str(vocabulary[both.col[n]]) for n in order[:count]]
+    weight = np.round(both.data * rarity[both.col], 9)
+    # The vocabulary is in sorted order, so ties between equal weights fall to the word itself.
+    order = np.lexsort((both.col, -weight))[:count]
+    return [str(vocabulary[both.col[n]]) for n in order]

@@ -1,19 +1,23 @@
-"""MkDocs build events: give speech pages their cleaning record, and publish the raw files beside the site."""
+"""MkDocs build events: give speech pages their cleaning record, publish the raw files beside the site, and index it with Pagefind."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
+import yaml
 from mkdocs.utils import get_relative_url
 
 from build_scripts.browse import memberships
+from build_scripts.cite import author, bibtex, gbt7714, report_url
+from build_scripts.extract import date_label
+from build_scripts import hant, search_index
+from build_scripts.offline_search import script_index
 from build_scripts.sources import published_name, raw_bytes
+from build_scripts.writer import REDIRECTS, SPEECH_DIR, sort_key
 
 STAGE_LABELS = {
     "pdf": "PDF 版面",
@@ -25,6 +29,7 @@ STAGE_LABELS = {
     "punctuation": "标点全角化",
     "spacing": "删除多余空格",
     "extract": "移入元数据",
+    "editions": "据其他版本补足",
 }
 RAW_DIR = "raw"
 
@@ -32,11 +37,24 @@ _raw_files: dict[str, str] = {}
 _sources: dict[str, str] = {}  # a speech page's Markdown, published beside it: site path → docs path
 _files = None  # the build's files, to find the pages related speeches link to
 _categories: dict[str, list[dict]] = {}  # a speech's browse pages, by its id
+_neighbours: dict[str, dict] = {}  # the speeches before and after each one in the archive's order, by its id
+_shards: list[list[str]] = []  # the speech pages each shard of the search index holds, by their paths in the site
+_search: dict = {}  # what the search script is told: the index's number of shards, its speeches and their average length
 
 
 def raw_path(speech_id: str, source_file: str) -> str:
     # A dump row ("reports.jsonl#12") is published as a file of its own ("reports.row-12.jsonl").
     return f"{RAW_DIR}/{speech_id}/{published_name(source_file)}"
+
+
+def on_config(config, **kwargs):
+    moved = Path(config.docs_dir) / REDIRECTS
+    if "redirects" in config.plugins and moved.is_file():
+        config.plugins["redirects"].config["redirect_maps"] = yaml.safe_load(moved.read_text(encoding="utf-8")) or {}
+    if config.extra.get("offline"):
+        # A page opened from file:// has no server to turn a folder's address into its index.html.
+        config.use_directory_urls = False
+    return config
 
 
 def on_pre_build(config, **kwargs):
@@ -48,11 +66,34 @@ def on_files(files, config, **kwargs):
     global _files
     _files = files
     _categories.clear()
+    _neighbours.clear()
+    _shards.clear()
+    _search.clear()
     corpus = Path(config.docs_dir) / "data" / "speeches.jsonl"
     if corpus.is_file():  # written by the build with every speech's metadata
         with corpus.open(encoding="utf-8") as lines:
-            _categories.update(memberships([json.loads(line) for line in lines if line.strip()]))
+            metas = [json.loads(line) for line in lines if line.strip()]
+        _categories.update(memberships(metas))
+        _neighbours.update(neighbours(metas))
+        _plan_search(metas, files)
     return files
+
+
+def _plan_search(metas: list[dict], files) -> None:
+    """Split the speech pages into the search index's shards, and note what the search script needs to know of them."""
+    pages = {meta["id"]: files.get_file_from_path(f"{SPEECH_DIR}/{meta['id']}.md") for meta in metas}
+    shards = search_index.shards([speech_id for speech_id, page in pages.items() if page], search_index.shard_size())
+    _shards.extend([pages[speech_id].dest_uri for speech_id in shard] for shard in shards)
+    if shards:
+        # The search script weighs a page's matches by its length against this average, so that
+        # its order does not depend on how the index is split.
+        length = sum(len(meta.get("title") or "") + len(meta.get("text") or "") for meta in metas) / len(metas)
+        _search.update(shards=len(shards), speeches=sum(map(len, shards)), length=round(length))
+
+
+def on_env(env, config, files, **kwargs):
+    env.globals["jianghua_search"] = _search
+    return env
 
 
 def category_links(meta: dict, page) -> list[dict]:
@@ -77,6 +118,16 @@ def related_links(meta: dict, page) -> list[dict]:
     return links
 
 
+def edition_links(meta: dict, page) -> list[dict]:
+    """The speech's other editions, each with the address of its raw file, published beside the page's own."""
+    links = []
+    for edition in meta.get("editions") or []:
+        raw = raw_path(meta["id"], edition["source_file"])
+        _raw_files[raw] = edition["source_file"]
+        links.append({**edition, "raw_url": get_relative_url(quote(raw), page.url)})
+    return links
+
+
 def downloads(page) -> list[dict]:
     """The page's own text in other forms: its Markdown source, plain text and JSON, published beside it."""
     src = page.file.src_uri
@@ -90,6 +141,41 @@ def downloads(page) -> list[dict]:
             ("JSON", f"{stem}.json", "application/json"),
         )
     ]
+
+
+def neighbours(metas: list[dict]) -> dict[str, dict]:
+    """For each speech id, the speeches just before and after it in the archive's order (by date of speaking), each as id, title and date."""
+    order = [{"id": m["id"], "title": m["title"], "date": date_label(m)} for m in sorted(metas, key=sort_key)]
+    return {
+        item["id"]: {"previous": before, "next": after}
+        for before, item, after in zip([None, *order], order, [*order[1:], None])
+    }
+
+
+def neighbour_links(meta: dict, page) -> dict:
+    """The previous and next speech of a page, each with the address of its page relative to this one."""
+    links = {}
+    for side, item in (_neighbours.get(meta["id"]) or {}).items():
+        target = _files.get_file_from_path(f"{SPEECH_DIR}/{item['id']}.md") if item and _files is not None else None
+        if target is not None:
+            links[side] = {**item, "url": get_relative_url(target.url, page.url)}
+    return links
+
+
+def citation(meta: dict, config) -> dict:
+    """The page's GB/T 7714 reference and BibTeX entry, each split where the page's address goes.
+
+    The address is the page's own, which only the browser knows (the site is served at
+    addresses of its publisher's choosing, and the offline bundle from wherever it is unzipped):
+    the page fills it in; without scripts the reader sees the path.
+    """
+    slot = "\0"
+    return {
+        "path": f"{SPEECH_DIR}/{meta['id']}/",
+        "author": author(meta),
+        "gbt7714": gbt7714(meta, slot).split(slot),
+        "bibtex": bibtex(meta, slot, config.site_name).split(slot),
+    }
 
 
 def on_page_context(context, page, config, nav, **kwargs):
@@ -116,22 +202,25 @@ def on_page_context(context, page, config, nav, **kwargs):
         "notable": changes,
     }
     context["related"] = related_links(meta, page)
+    context["editions"] = edition_links(meta, page)
     context["downloads"] = downloads(page)
     context["categories"] = category_links(meta, page)
+    context["neighbours"] = neighbour_links(meta, page)
+    context["citation"] = citation(meta, config)
+    context["report_url"] = report_url(config.extra["repository"], meta, f"{SPEECH_DIR}/{meta['id']}/")
     return context
 
 
 def on_post_build(config, **kwargs):
+    if config.extra.get("script") == hant.SCRIPT:  # its raw files, page sources and search index are the archive's (hant_hooks)
+        return
     _publish_raw_files(config)
     for target, source in sorted(_sources.items()):
         (Path(config.site_dir) / target).write_bytes(Path(source).read_bytes())
-    if not config.extra.get("offline"):
-        _index_with_pagefind(Path(config.site_dir))
-
-
-def _index_with_pagefind(site: Path) -> None:
-    """Index the speech pages with Pagefind's extended build, which segments Chinese words."""
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"], check=True)
+    offline = bool(config.extra.get("offline"))
+    for folder in search_index.index(Path(config.site_dir), _shards, offline):
+        if offline:
+            script_index(folder)
 
 
 def _publish_raw_files(config) -> None:

@@ -22,6 +22,16 @@ _COMMON = 100  # a short name jieba knows as a common word this often is read as
 ANONYMISED = re.compile(r"(?:[A-Z]{2,}|[Xx×]{2,}|\*{2,}|某)(?=[省市县区乡镇村])[省市县区乡镇村]")
 
 
+def short_name(name: str) -> str | None:
+    """A division's name without its suffix, when two or more characters remain to stand alone.
+
+    >>> short_name("昌乐县"), short_name("吉安市"), short_name("和县")
+    ('昌乐', '吉安', None)
+    """
+    short = _SUFFIX.sub("", name)
+    return short if len(short) >= 2 and short != name else None
+
+
 @dataclass(frozen=True)
 class Place:
     """One division of cpca's gazetteer."""
@@ -122,17 +132,21 @@ def find_places(text: str, tokens: list[tuple[str, int]]) -> list[Mention]:
     return _resolve([m for m in mentions if m.written not in weak or borne_out(m)])
 
 
+_TOWN = re.compile(r"[\u4e00-\u9fff]{2,3}(?:镇|乡|街道)")
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]{2,3}村")
+
+
 def _towns(words: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
     """Towns named together with one of their villages (营丘镇河头村), as jieba cuts them: (kind, name, start)."""
     found = []
     for i, (word, start) in enumerate(words[:-1]):
-        town = word if re.fullmatch(r"[\u4e00-\u9fff]{2,3}(?:镇|乡|街道)", word) and "乡镇" not in word else None
+        town = word if _TOWN.fullmatch(word) and "乡镇" not in word else None
         if town is None:
             continue
         village = words[i + 1][0]
         if not village.endswith("村") and i + 2 < len(words) and words[i + 2][0] == "村":
             village += "村"
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,3}村", village):
+        if _VILLAGE.fullmatch(village):
             found += [("town", town, start), ("village", village, words[i + 1][1])]
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
@@ -47,6 +48,7 @@ FRONT_MATTER_FIELDS = (
     "chars_shown",
     "chars_total",
     "chars_omitted",
+    "collection",
     "source_file",
     "source_site",
     "source_url",
@@ -61,6 +63,8 @@ FRONT_MATTER_FIELDS = (
     "outline",
     "damaged_spans",
     "related",
+    "editions",
+    "shared_passages",
 )
 
 
@@ -74,24 +78,77 @@ def escape(text: str) -> str:
     return _MARKDOWN_SYNTAX.sub(r"\\\1", text)
 
 
+# libyaml writes the same YAML five times faster (PyYAML's wheels include it); it escapes
+# characters beyond the Basic Multilingual Plane, which read back the same.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def front_matter(meta: dict) -> str:
     """The YAML front matter block for a speech's metadata, in a fixed field order."""
     data = {key: meta[key] for key in FRONT_MATTER_FIELDS if meta.get(key) not in (None, [], {})}
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
+    dumped = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
     return f"---\n{dumped}---\n"
 
 
-def render_block(block: Block) -> str:
+def render_block(block: Block, body: str | None = None) -> str:
+    """A block as Markdown; `body` is a paragraph's text when it is already Markdown (with the glossary's links)."""
     if block.kind == "heading":
         return f"{'#' * block.level} {escape(block.text)} {{#{block.anchor}}}"
     if block.kind == "gap":
         texts = _GAP_TEXT if block.level else _GAP_TEXT_UNSIZED
         message = texts.get(block.text, _GAP_TEXT["missing"]).format(n=block.level)
         return f'!!! warning "原文缺失"\n\n    {message}'
-    return f"{escape(block.text)}\n{{: #{block.anchor} }}"
+    return f"{escape(block.text) if body is None else body}\n{{: #{block.anchor} }}"
 
 
-def render(speech: Speech) -> str:
-    """The speech as Markdown: front matter, then its blocks separated by blank lines."""
-    body = "\n\n".join(render_block(block) for block in speech.blocks)
+def link_terms(text: str, mentions: list[tuple[int, int, str]], linked: frozenset[str]) -> tuple[str, frozenset[str]]:
+    """Paragraph text, the glossary terms in it (start, end, page) and the pages already linked in its section in; the escaped text with a link at each term's first mention, and the pages linked so far, out.
+
+    >>> link_terms("抓好三会一课，落实三会一课", [(2, 6, "t.md"), (9, 13, "t.md")], frozenset())[0]
+    '抓好[三会一课](t.md){ .jh-term }，落实三会一课'
+    """
+    pieces, cursor = [], 0
+    for start, end, page in mentions:
+        if page in linked:
+            continue
+        pieces += [escape(text[cursor:start]), f"[{escape(text[start:end])}]({page}){{ .jh-term }}"]
+        linked, cursor = linked | {page}, end
+    return "".join(pieces) + escape(text[cursor:]), linked
+
+
+def passage_note(shared: dict) -> str:
+    """A paragraph's shared passage (its entry in `shared_passages`) in; the note linking to the other places it stands, out.
+
+    >>> passage_note({"anchor": "p2", "count": 3, "also": [{"id": "a", "title": "讲话", "anchor": "p5", "paragraph": 5}]})
+    '此段文字也见于：[《讲话》第 5 段](a.md#p5)等 3 篇讲话。\\n{: .jh-also data-pagefind-ignore="all" }'
+    """
+    links, previous = [], None
+    for place in shared["also"]:
+        where = f"第 {place['paragraph']} 段"
+        label = where if place["id"] == previous else f"《{escape(place['title'])}》{where}"
+        links.append(f"[{label}]({place['id']}.md#{place['anchor']})")
+        previous = place["id"]
+    shown = len({place["id"] for place in shared["also"]})
+    more = f"等 {shared['count']} 篇讲话" if shared["count"] > shown else ""
+    return f'此段文字也见于：{"、".join(links)}{more}。\n{{: .jh-also data-pagefind-ignore="all" }}'
+
+
+def render(speech: Speech, glossary: Callable[[str], list[tuple[int, int, str]]] | None = None) -> str:
+    """The speech as Markdown: front matter, then its blocks separated by blank lines.
+
+    `glossary` gives the terms of a paragraph (start, end, page); each term links to its page
+    where a section (the text under one heading) first mentions it.
+    """
+    blocks, linked = [], frozenset()
+    shared = {passage["anchor"]: passage for passage in speech.meta.get("shared_passages") or []}
+    for block in speech.blocks:
+        if block.kind == "heading":
+            linked = frozenset()
+        body = None
+        if block.kind == "paragraph" and glossary is not None:
+            body, linked = link_terms(block.text, glossary(block.text), linked)
+        blocks.append(render_block(block, body))
+        if block.anchor in shared:
+            blocks.append(passage_note(shared[block.anchor]))
+    body = "\n\n".join(blocks)
     return f"{front_matter(speech.meta)}\n{body}\n"

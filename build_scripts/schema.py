@@ -124,6 +124,44 @@ class RelatedSpeech(_Strict):
     terms: list[str] = Field(default_factory=list, description="两篇讲话共有的、最有区别性的词")
 
 
+class Difference(_Strict):
+    """One place where an edition differs from the text: each side with a little unchanged text around the change."""
+
+    text: str = Field(description="本篇正文此处的文字（为空：本篇没有）")
+    edition: str = Field(description="该版本此处的文字（为空：该版本没有）")
+
+
+class Edition(_Strict):
+    """Another source's edition of the same speech (build_scripts/editions.py); its raw file is published beside the page."""
+
+    source_file: str = Field(min_length=1)
+    title: str | None = None
+    source_site: str | None = None
+    source_url: str | None = Field(None, pattern=r"^https?://")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="原始文件的 SHA-256")
+    completeness: Literal["complete", "truncated", "gaps"] | None = None
+    chars: int = Field(ge=0, description="正文字数（不计标点）")
+    differences: list[Difference] = Field(default_factory=list, description="与本篇正文的差异，按正文顺序，只列前若干处")
+    differences_total: int = Field(ge=0, description="差异的总处数")
+
+
+class PassagePlace(_Strict):
+    """A paragraph of another speech that holds the same passage."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{12}$")
+    title: str = Field(min_length=1)
+    anchor: str = Field(min_length=1, description="该段落的锚点")
+    paragraph: int = Field(ge=1, description="该段落是那篇讲话的第几段")
+
+
+class SharedPassage(_Strict):
+    """A paragraph whose text (a long sentence, or the paragraph) other speeches hold too, exactly or nearly (build_scripts/passages.py)."""
+
+    anchor: str = Field(min_length=1, description="本篇中该段落的锚点")
+    count: int = Field(ge=1, description="含有这段文字的其他讲话的篇数")
+    also: list[PassagePlace] = Field(min_length=1, description="链接到的其他段落：档案中排在前后最近的几处")
+
+
 class SpeechMeta(_Strict):
     """The front matter of a speech page in the archive."""
 
@@ -153,6 +191,7 @@ class SpeechMeta(_Strict):
     chars_shown: int | None = Field(None, ge=0)
     chars_total: int | None = Field(None, ge=0)
     chars_omitted: int | None = Field(None, ge=0)
+    collection: str | None = Field(None, min_length=1, description="所属文集：seeds/ 中的讲话为“讲话稿”，导入的语料为导入时所给的名称")
     source_file: str = Field(min_length=1)
     source_site: str | None = None
     source_url: str | None = Field(None, pattern=r"^https?://")
@@ -168,6 +207,8 @@ class SpeechMeta(_Strict):
     outline: list[OutlineNode] = Field(default_factory=list)
     damaged_spans: list[dict[str, Any]] = Field(default_factory=list)
     related: list[RelatedSpeech] = Field(default_factory=list, max_length=5, description="最相似的讲话，最相似的在前")
+    editions: list[Edition] = Field(default_factory=list, description="同一篇讲话来自其他来源的版本；正文取最完整的版本")
+    shared_passages: list[SharedPassage] = Field(default_factory=list, description="其他讲话中也有的段落文字，按段落顺序")
 
     @model_validator(mode="after")
     def _consistent(self) -> SpeechMeta:

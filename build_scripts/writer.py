@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from .downloads import DATA_DIR, FEED, atom_feed, corpus_jsonl, data_page, metadata_csv, plain_text, speech_json
 from .extract import date_label, sort_date
 from .render import escape, render
@@ -14,6 +16,10 @@ from .speech import Change, Speech
 
 SPEECH_DIR = "speeches"
 PAGE_SIZE = 100
+PAGER_REACH = 5  # a page line links to the first and last pages and to this many pages each side
+# Old speech pages and the pages their sources make now (`mkdocs-redirects` reads it), so
+# that an address once cited keeps working when a source file is replaced by a better copy.
+REDIRECTS = "redirects.yaml"
 _COMPLETENESS = {"complete": "完整", "truncated": "节选", "gaps": "有缺漏"}
 
 
@@ -84,43 +90,35 @@ def listing(metas: list[dict], link_prefix: str) -> str:
     return "\n".join(rows) + "\n"
 
 
+def page_name(number: int) -> str:
+    return "index.md" if number == 1 else f"page-{number}.md"
+
+
+def pager(number: int, count: int) -> str:
+    """Links to the first and last pages and to the PAGER_REACH pages each side of this one, so the line stays short however many pages there are.
+
+    >>> pager(1, 3), pager(20, 40)[:35]
+    ('页码：**1** · [2](page-2.md) · [3](page-3.md)', '页码：[1](index.md) … [15](page-15.md)')
+    """
+    shown = sorted({1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)})
+    line = ""
+    for previous, n in zip([None, *shown], shown):
+        if previous is not None:
+            line += " … " if n > previous + 1 else " · "
+        line += f"**{n}**" if n == number else f"[{n}]({page_name(n)})"
+    return "页码：" + line
+
+
 def index_pages(metas: list[dict]) -> dict[str, str]:
     """Paginated lists of all speeches, so no page grows with the archive beyond PAGE_SIZE rows."""
     pages = {}
     chunks = [metas[i : i + PAGE_SIZE] for i in range(0, len(metas), PAGE_SIZE)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
-        name = "index.md" if number == 1 else f"page-{number}.md"
-        nav = " · ".join(
-            f"**{n}**" if n == number else f"[{n}]({'index.md' if n == 1 else f'page-{n}.md'})"
-            for n in range(1, len(chunks) + 1)
-        )
-        pages[f"{SPEECH_DIR}/{name}"] = (
+        pages[f"{SPEECH_DIR}/{page_name(number)}"] = (
             f"---\ntitle: 全部讲话（第 {number} 页）\n---\n\n# 全部讲话\n\n"
-            f"共 {len(metas)} 篇，按讲话日期排列。页码：{nav}\n\n{listing(chunk, '')}"
+            f"共 {len(metas)} 篇，按讲话日期排列。{pager(number, len(chunks))}\n\n{listing(chunk, '')}"
         )
     return pages
-
-
-def browse_links() -> str:
-    from .browse import section_index  # noqa: PLC0415 - browse builds on this module's listing
-
-    return section_index()
-
-
-def home_page(metas: list[dict], refused: list[tuple[str, str]]) -> str:
-    newest = metas[:PAGE_SIZE]
-    more = f"\n[全部 {len(metas)} 篇讲话 →]({SPEECH_DIR}/index.md)\n" if len(metas) > PAGE_SIZE else ""
-    return (
-        "---\ntitle: 讲话稿档案\nhide:\n  - navigation\n---\n\n# 讲话稿档案\n\n"
-        "县委书记、市委组织部、乡镇党委在脱贫攻坚、驻村帮扶、基层党建等工作会议上的讲话稿，"
-        "由网上流传的文本整理而成：修复乱码、去除网站附加文字、转为简体，每处改动都记入校勘记，原始文本一并公开。\n\n"
-        f"本档案收录讲话 **{len(metas)}** 篇"
-        + (f"，另有 {len(refused)} 个文件未收录（见[构建报告](report.md)）" if refused else "")
-        + "。\n\n"
-        + "浏览：" + browse_links() + "\n\n"
-        + listing(newest, f"{SPEECH_DIR}/")
-        + more
-    )
 
 
 def report_page(refused: list[tuple[str, str]], warnings: list[tuple[str, str]]) -> str:
@@ -131,23 +129,64 @@ def report_page(refused: list[tuple[str, str]], warnings: list[tuple[str, str]])
     return "\n".join(lines) + "\n"
 
 
-def _generated_dirs() -> tuple[str, ...]:
-    from .browse import SECTIONS  # noqa: PLC0415 - browse builds on this module's listing
+def redirects(docs: Path, speeches: list[Speech]) -> dict[str, str]:
+    """The redirects of earlier builds followed to today's pages, plus one for each page this build retires.
 
-    return (SPEECH_DIR, DATA_DIR, *SECTIONS)
+    A speech page is retired when its source file now makes a speech of another id (the
+    file was replaced, or is now an edition of another speech); a redirect whose speech is gone
+    altogether is dropped.
+    """
+    today = {
+        source: f"{SPEECH_DIR}/{s.meta['id']}.md"
+        for s in speeches
+        for source in (s.source_file, *(edition["source_file"] for edition in s.meta.get("editions") or []))
+    }
+    pages = set(today.values())
+    kept = docs / REDIRECTS
+    moved: dict[str, str] = (yaml.safe_load(kept.read_text(encoding="utf-8")) or {}) if kept.is_file() else {}
+    for record in sorted((docs / SPEECH_DIR).glob("*.record.json")):
+        page = f"{SPEECH_DIR}/{record.name.removesuffix('.record.json')}.md"
+        source = json.loads(record.read_text(encoding="utf-8")).get("source_file")
+        if page not in pages and source in today:
+            moved[page] = today[source]
+    followed = {}
+    for old, target in moved.items():
+        for _ in range(len(moved)):  # a chain is never longer than the map; a cycle ends the walk
+            if target not in moved:
+                break
+            target = moved[target]
+        if target in pages and old not in pages:
+            followed[old] = target
+    return dict(sorted(followed.items()))
+
+
+def _generated_dirs() -> tuple[str, ...]:
+    from .browse import GLOSSARY_DIR, SECTIONS  # noqa: PLC0415 - browse builds on this module's listing
+    from .explorer import EXPLORER_DIR  # noqa: PLC0415
+    from .mentions import TITLES  # noqa: PLC0415
+    from .overview import CHARTS_DIR  # noqa: PLC0415
+
+    return (SPEECH_DIR, DATA_DIR, *SECTIONS, GLOSSARY_DIR, *TITLES, EXPLORER_DIR, CHARTS_DIR)
 
 
 def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, str]]) -> int:
     """Write every page of the archive under `docs`; remove generated files no longer produced."""
-    from .browse import browse_pages  # noqa: PLC0415 - browse builds on this module's listing
-    from .link import related  # noqa: PLC0415 - scikit-learn is loaded only when the archive is written
+    # The corpus-wide steps load scikit-learn, datasketch and jieba's tables: only when the archive is written.
+    from .browse import browse_pages, glossary, place_pages  # noqa: PLC0415 - browse builds on this module's listing
+    from .editions import merge_editions  # noqa: PLC0415
+    from .explorer import explorer_files  # noqa: PLC0415
+    from .link import related  # noqa: PLC0415
+    from .mentions import named_pages  # noqa: PLC0415
+    from .overview import home_files  # noqa: PLC0415
+    from .passages import shared_passages  # noqa: PLC0415
 
-    speeches = sorted(speeches, key=lambda s: sort_key(s.meta))
+    speeches = merge_editions(sorted(speeches, key=lambda s: sort_key(s.meta)))
     similar = related([(s.meta, s.text) for s in speeches])
-    speeches = [s.with_meta(related=similar[s.meta["id"]]) for s in speeches]
-    files: dict[str, str] = {}
+    shared = shared_passages(speeches)
+    speeches = [s.with_meta(related=similar[s.meta["id"]], shared_passages=shared[s.meta["id"]]) for s in speeches]
+    files, mentions = glossary(speeches)
     for speech in speeches:
-        files[f"{SPEECH_DIR}/{speech.meta['id']}.md"] = render(speech)
+        files[f"{SPEECH_DIR}/{speech.meta['id']}.md"] = render(speech, mentions)
         record = json.dumps(cleaning_record(speech), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         files[f"{SPEECH_DIR}/{speech.meta['id']}.record.json"] = record + "\n"
         files[f"{SPEECH_DIR}/{speech.meta['id']}.txt"] = plain_text(speech)
@@ -159,9 +198,12 @@ def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, s
     files[FEED] = atom_feed(metas)
     files.update(index_pages(metas))
     files.update(browse_pages(metas))
-    files["index.md"] = home_page(metas, refused)
+    files.update(named_pages(speeches, place_pages(metas)))
+    files.update(explorer_files(metas))
+    files.update(home_files(speeches, files, refused))
     warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
     files["report.md"] = report_page(refused, warnings)
+    files[REDIRECTS] = yaml.safe_dump(redirects(docs, speeches), allow_unicode=True, sort_keys=True)
     written = sum(write_if_changed(docs / name, content) for name, content in files.items())
     for folder in _generated_dirs():
         for stale in sorted((docs / folder).rglob("*"), reverse=True):

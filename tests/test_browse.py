@@ -119,6 +119,20 @@ def test_browse_links_resolve_in_the_built_site(archive):
             assert target.exists() or (target / "index.html").exists(), (page, href)
 
 
+def test_every_link_of_every_browse_page_resolves(built):
+    site = built["site"]
+    folders = [*SECTIONS, "collections", "glossary", "people", "placenames"]
+    pages = [page for folder in folders for page in sorted((site / folder).rglob("*.html"))]
+    assert len(pages) > len(folders)
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for a in soup.select("article a[href]"):
+            href = a["href"].split("#")[0]
+            if href and not href.startswith(("http", "mailto:")):
+                target = (page.parent / href).resolve()
+                assert target.is_file() or (target / "index.html").is_file(), (page, a["href"])
+
+
 def test_navigation_has_the_browse_section_but_no_category_pages(archive):
     home = BeautifulSoup((archive["site"] / "index.html").read_text(encoding="utf-8"), "lxml")
     nav_links = [a["href"] for a in home.select("nav.md-nav--primary a[href]")]

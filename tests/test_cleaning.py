@@ -143,6 +143,18 @@ def test_summary_keywords_and_disclaimer_of_the_other_site():
     assert {c.kind for c in found.changes} >= {"duplicate-summary", "content-label", "keywords-line", "disclaimer"}
 
 
+def test_a_wiki_licence_box_at_the_end_is_removed_with_its_record():
+    speech = "各位代表：\n\n让我们团结一心，为本作品中提到的目标而奋斗！\n"
+    licence = (
+        "\n\n本作品是中华人民共和国的\n法律\n、\n法规\n，……根据《\n中华人民共和国著作权法\n》第五条第一项，"
+        "本作品不适用于该法，属于\n公有领域\n。\n\n\nPublic domain\nPublic domain\nfalse\nfalse"
+    )
+    text, found = strip_boilerplate(speech + licence, {"page_title": "政府工作报告"})
+    assert text.rstrip() == speech.rstrip()
+    assert [(c.kind, c.original.strip()) for c in found.changes] == [("licence-notice", licence.strip())]
+    assert strip_boilerplate(speech, {"page_title": "政府工作报告"})[0] == speech, "a speech that only mentions 本作品 keeps it"
+
+
 @pytest.mark.parametrize(
     "fixer",
     [fixes.normalize_controls, fixes.remove_pinyin, fixes.full_width_punctuation, fixes.remove_wrap_spaces],

@@ -95,5 +95,39 @@ def test_a_rebuild_cleans_only_the_changed_source(tmp_path):
     assert "cleaned 0 sources, 5 unchanged" in jianghua(*build).stderr
     assert {p: p.read_bytes() for p in docs.rglob("*.md")} == first, "cached speeches give the same pages"
     changed = seeds / "004_6caaa7418dfaaf5a.txt"
+    before = (docs / "redirects.yaml").read_text(encoding="utf-8")
+    old_id = front_matter(jianghua("clean", str(changed)).stdout)["id"]
     changed.write_bytes(changed.read_bytes() + "\n以上讲话，请认真贯彻落实。".encode("utf-8"))
     assert "cleaned 1 sources, 4 unchanged" in jianghua(*build).stderr
+    new_id = front_matter(jianghua("clean", str(changed)).stdout)["id"]
+    moved = yaml.safe_load((docs / "redirects.yaml").read_text(encoding="utf-8"))
+    assert moved.pop(f"speeches/{old_id}.md") == f"speeches/{new_id}.md", "the replaced file's old address is kept"
+    followed = {
+        page: f"speeches/{new_id}.md" if target == f"speeches/{old_id}.md" else target
+        for page, target in yaml.safe_load(before).items()
+    }
+    assert moved == followed, "the redirects of earlier builds stay, and lead to today's page"
+
+
+def test_a_replaced_source_keeps_its_old_address_as_a_redirect(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in ("002_7b7c71f2c8cca3fb.txt", "004_6caaa7418dfaaf5a.txt"):
+        shutil.copy(SEEDS / seed, seeds / seed)
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    common = ("--seeds", str(seeds), "--docs", str(docs), "--cache-dir", str(tmp_path / "cache"))
+    jianghua("build", *common)
+    replaced = seeds / "004_6caaa7418dfaaf5a.txt"
+    old_id = front_matter(jianghua("clean", str(replaced)).stdout)["id"]
+    replaced.write_bytes(replaced.read_bytes().replace("。".encode("utf-8"), "。 ".encode("utf-8"), 1))
+    new_id = front_matter(jianghua("clean", str(replaced)).stdout)["id"]
+    assert new_id != old_id
+    site = tmp_path / "site"
+    jianghua("site", *common, "--site-dir", str(site))
+    assert not (docs / "speeches" / f"{old_id}.md").exists()
+    redirect = (site / "speeches" / old_id / "index.html").read_text(encoding="utf-8")
+    assert f'url=../{new_id}/"' in redirect, "the old address sends the reader to the new page"
+    assert "location.hash" in redirect, "a link to a paragraph keeps its anchor"
+    jianghua("site", *common, "--site-dir", str(site))
+    assert (site / "speeches" / old_id / "index.html").is_file(), "the redirect survives the next build"

@@ -64,8 +64,8 @@ def test_related_of_one_speech_or_none():
     assert link.related(_items()[:1]) == {f"{ord('a'):012x}": []}
 
 
-def test_every_speech_has_sorted_related_speeches_that_exist(archive):
-    pages = fronts(archive)
+def test_every_speech_has_sorted_related_speeches_that_exist(built):
+    pages = fronts(built)
     assert any(meta.get("related") for meta, _ in pages.values())
     for speech_id, (meta, _) in pages.items():
         related = meta.get("related", [])

@@ -102,6 +102,61 @@ def test_a_lost_lead_byte_is_put_back(repaired_seeds):
     assert "吹梦叶己苄慕" not in out
 
 
+def _gbk(text: str) -> bytes:
+    return text.encode("gbk")
+
+
+def _site_shows(data: bytes) -> str:
+    """What the site's lenient decoder (lone bytes dropped, user-defined pairs kept) shows for these bytes."""
+    return simulator.site_decode(data, random.Random(0), lone_as_question=False, drop_private=0.0)
+
+
+# Each span with more than one byte gone, rebuilt from the text it was: 看's lead BF became
+# "?", 焦's trail B9 and the full stop's A1 after it vanished; 去's lead C8 took the "(nèi)"
+# inserted after 83 C8 (們's trail and C8 spell 內), the full stop's A1 and 危's lead CE vanished.
+_TWO_BYTES_GONE = [
+    (
+        "遍地?吹梦叶己苄慕;ǖ腻X這個",
+        _gbk("遍地") + b"?" + _gbk("看得我都很心")[1:] + _gbk("焦")[:1] + _gbk("。")[1:] + _gbk("花的錢這個"),
+    ),
+    (
+        "你們?nèi)タ矗Ef房仍然",
+        _gbk("你們去看").replace(_gbk("內"), _gbk("內(nèi)")) + _gbk("。")[1:] + _gbk("危")[1:] + _gbk("舊房仍然"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("shown", "data"), _TWO_BYTES_GONE)
+def test_seed_000_spans_are_those_bytes(repaired_seeds, shown, data):
+    text, _, _ = repaired_seeds["000"]
+    assert shown in text
+    assert _site_shows(data) == shown
+
+
+def test_a_character_whose_trail_went_with_a_full_stop_is_a_gap(repaired_seeds):
+    # BD (焦's lead) survives, its trail and the full stop's A1 do not: the model cannot
+    # tell 焦 from 結/絃/進 before 。, so the character is a gap; the full stop and 花的錢 come back.
+    text, out, changes = repaired_seeds["000"]
+    assert "垃圾遍地看得我都很心□。花的錢這個數" in out
+    change = next(c for c in changes if c.original == "?吹梦叶己苄慕;ǖ腻X")
+    assert change.replacement == "看得我都很心□。花的錢"
+    assert change.kind == "gap" and change.confidence < mojibake.GAP_THRESHOLD
+    assert "only its lead byte 0xBD survives" in change.note and "left as □" in change.note
+    assert undo(out, changes) == text
+
+
+def test_a_full_stop_that_took_the_next_lead_byte_along_is_repaired(repaired_seeds):
+    # The insertion shifted 去看, the lost A1 put the bytes back in step, the lost CE shifted
+    # them again until "f": A3 is all that is left of 危, which the model picks before 舊房.
+    text, out, changes = repaired_seeds["000"]
+    assert "現(xiàn)在你們去看。危舊房仍然隨處可見" in out
+    change = next(c for c in changes if c.original == "?nèi)タ矗Ef")
+    assert change.replacement == "去看。危舊"
+    assert change.kind == "repair" and change.confidence >= mojibake.GAP_THRESHOLD
+    assert "only its trail byte 0xA3 survives" in change.note and "危 chosen" in change.note
+    assert undo(out, changes) == text
+
+
 def test_a_gap_is_left_where_the_model_is_unsure():
     out, changes = mojibake.repair("垃圾遍地?吹梦叶己苄慕")
     assert out.startswith("垃圾遍地看得我都很心")
