@@ -17,7 +17,7 @@ from pypinyin import lazy_pinyin
 from .extract import LEVELS, date_label, occasion_types
 from .render import escape
 from .topics import topic_names
-from .writer import PAGE_SIZE, SPEECH_DIR, listing, page_name, pager
+from .writer import SPEECH_DIR, chunked, listing, page_name, pager
 
 # The browse sections: folder, title, what its categories are.
 SECTIONS = {
@@ -215,10 +215,10 @@ def _node_pages(folder: str, node: Node, trail: list[str], labels: tuple[str, ..
     title = " · ".join([*trail[1:], node.name]) if trail else node.name
     crumbs = " › ".join(f"[{escape(name)}]({'../' * (len(trail) - i)}index.md)" for i, name in enumerate(trail))
     metas = node.metas if trail else []  # a section's own page lists its categories, not every speech again
-    chunks = [metas[i : i + PAGE_SIZE] for i in range(0, len(metas), PAGE_SIZE)] or [[]]
+    chunks = chunked(metas)
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
-        parts = [f"---\ntitle: {_yaml_text(title + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
+        parts = [f"---\ntitle: {yaml_text(title + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
         if crumbs:
             parts.append(crumbs + "\n")
         parts.append(f"# {escape(title)}\n")
@@ -237,7 +237,8 @@ def _node_pages(folder: str, node: Node, trail: list[str], labels: tuple[str, ..
     return pages
 
 
-def _yaml_text(text: str) -> str:
+def yaml_text(text: str) -> str:
+    """A page title as a double-quoted YAML string, for the front matter of a generated page."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -324,7 +325,8 @@ def _in_context(occurrence, speech: str, up: str) -> str:
     return f"| {speech}[第 {occurrence.anchor[1:]} 段]({page}) | {escape(before)} | [**{escape(text[start:end])}**]({page}) | {escape(after)} |"
 
 
-def _speech(occurrence, metas: dict[str, dict], up: str) -> str:
+def speech_cell(occurrence, metas: dict[str, dict], up: str) -> str:
+    """Where something was said: the date and the linked title of the speech holding it (`up` leads to the site's root)."""
     meta = metas[occurrence.speech_id]
     return f"{date_label(meta)}《[{escape(meta['title'])}]({up}{SPEECH_DIR}/{occurrence.speech_id}.md)》"
 
@@ -332,7 +334,7 @@ def _speech(occurrence, metas: dict[str, dict], up: str) -> str:
 def _where(occurrence, metas: dict[str, dict], up: str) -> str:
     """A speech and the paragraph of an occurrence in it."""
     page = f"{up}{SPEECH_DIR}/{occurrence.speech_id}.md#{occurrence.anchor}"
-    return f"{_speech(occurrence, metas, up)}[第 {occurrence.anchor[1:]} 段]({page})"
+    return f"{speech_cell(occurrence, metas, up)}[第 {occurrence.anchor[1:]} 段]({page})"
 
 
 def _by_year(found: list, metas: dict[str, dict]) -> str:
@@ -354,11 +356,11 @@ def _term_pages(term, found: list, key: str, metas: dict[str, dict]) -> dict[str
 
     up = "../../"
     speeches = {occurrence.speech_id for occurrence in found}
-    chunks = [found[i : i + PAGE_SIZE] for i in range(0, len(found), PAGE_SIZE)]
+    chunks = chunked(found)
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
         title = term.name + (f"（第 {number} 页）" if number > 1 else "")
-        parts = [f"---\ntitle: {_yaml_text(GLOSSARY_TITLE + '：' + title)}\n---\n", f"[{GLOSSARY_TITLE}](../index.md)\n"]
+        parts = [f"---\ntitle: {yaml_text(GLOSSARY_TITLE + '：' + title)}\n---\n", f"[{GLOSSARY_TITLE}](../index.md)\n"]
         parts.append(f"# {escape(title)}\n")
         others = [form for form in term.forms if form != term.name]
         parts.append(
@@ -378,7 +380,7 @@ def _term_pages(term, found: list, key: str, metas: dict[str, dict]) -> dict[str
         rows = ["| 出处 | 上文 | 提法 | 下文 |", "| --- | ---: | :---: | --- |"]
         previous = None
         for occurrence in chunk:
-            speech = _speech(occurrence, metas, up) if occurrence.speech_id != previous else ""
+            speech = speech_cell(occurrence, metas, up) if occurrence.speech_id != previous else ""
             rows.append(_in_context(occurrence, speech, up))
             previous = occurrence.speech_id
         parts.append("\n".join(rows) + "\n")
@@ -392,10 +394,10 @@ def _glossary_index(terms: list, found: dict[str, list], keys: dict[str, str], m
 
     spread = {term.name: len({o.speech_id for o in found[term.name]}) for term in terms}
     ordered = sorted(terms, key=lambda term: (-spread[term.name], -len(found[term.name]), keys[term.name]))
-    chunks = [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)] or [[]]
+    chunks = chunked(ordered)
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
-        parts = [f"---\ntitle: {_yaml_text(GLOSSARY_TITLE + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
+        parts = [f"---\ntitle: {yaml_text(GLOSSARY_TITLE + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
         parts.append(f"# {GLOSSARY_TITLE}\n")
         if number == 1:
             parts.append(_GLOSSARY_INTRO + "\n")

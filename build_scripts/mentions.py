@@ -180,17 +180,17 @@ def _sentence_cell(sentence: Sentence, page: str) -> str:
 
 def _entity_pages(folder: str, entry: Named, key: str, found: list[Sentence], metas: dict[str, dict], tree: str | None) -> dict[str, str]:
     """One person's or place's pages: who or where, how many speeches name them, then the sentences PAGE_SIZE to a page."""
-    from .browse import _speech, _yaml_text  # noqa: PLC0415
+    from .browse import speech_cell, yaml_text  # noqa: PLC0415
     from .render import escape  # noqa: PLC0415
-    from .writer import PAGE_SIZE, SPEECH_DIR, page_name, pager  # noqa: PLC0415
+    from .writer import SPEECH_DIR, chunked, page_name, pager  # noqa: PLC0415
 
     up = "../../"
-    chunks = [found[i : i + PAGE_SIZE] for i in range(0, len(found), PAGE_SIZE)] or [[]]
+    chunks = chunked(found)
     speeches = len({s.speech_id for s in found})
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
         title = entry.label + (f"（第 {number} 页）" if number > 1 else "")
-        parts = [f"---\ntitle: {_yaml_text(TITLES[folder] + '：' + title)}\n---\n", f"[{TITLES[folder]}](../index.md)\n"]
+        parts = [f"---\ntitle: {yaml_text(TITLES[folder] + '：' + title)}\n---\n", f"[{TITLES[folder]}](../index.md)\n"]
         parts.append(f"# {escape(title)}\n")
         summary = f"{KIND_LABELS[entry.kind]}。" if entry.kind != "person" else ""
         summary += f"见于 {speeches} 篇讲话，共 {len(found)} 句。" if found else "没有讲话提到这个名称。"
@@ -204,7 +204,7 @@ def _entity_pages(folder: str, entry: Named, key: str, found: list[Sentence], me
             previous = None
             for sentence in chunk:
                 link = f"{up}{SPEECH_DIR}/{sentence.speech_id}.md#{sentence.anchor}"
-                where = _speech(sentence, metas, up) if sentence.speech_id != previous else ""
+                where = speech_cell(sentence, metas, up) if sentence.speech_id != previous else ""
                 rows.append(f"| {where}[第 {sentence.anchor[1:]} 段]({link}) | {_sentence_cell(sentence, link)} |")
                 previous = sentence.speech_id
             parts.append("\n".join(rows) + "\n")
@@ -214,20 +214,20 @@ def _entity_pages(folder: str, entry: Named, key: str, found: list[Sentence], me
 
 def _index_pages(folder: str, named: list[Named], keys: dict[str, str], found: dict[str, list[Sentence]]) -> dict[str, str]:
     """The list of a section's people or places, the most widely named first, PAGE_SIZE to a page."""
-    from .browse import _yaml_text  # noqa: PLC0415
+    from .browse import yaml_text  # noqa: PLC0415
     from .render import escape  # noqa: PLC0415
-    from .writer import PAGE_SIZE, page_name, pager  # noqa: PLC0415
+    from .writer import chunked, page_name, pager  # noqa: PLC0415
 
     spread = {entry.key: len({s.speech_id for s in found[entry.key]}) for entry in named}
     ordered = sorted(named, key=lambda e: (-spread[e.key], -len(found[e.key]), keys[e.key]))
-    chunks = [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)] or [[]]
+    chunks = chunked(ordered)
     intro = {
         PEOPLE_DIR: f"在 {MIN_SPEECHES} 篇以上讲话中提到的人，每人一页，列出提到他的每一句话，链接到所在段落。",
         PLACENAMES_DIR: f"在 {MIN_SPEECHES} 篇以上讲话中提到的地方，以及按地点浏览中的每个地方，每处一页，列出提到它的每一句话，链接到所在段落。",
     }[folder]
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
-        parts = [f"---\ntitle: {_yaml_text(TITLES[folder] + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
+        parts = [f"---\ntitle: {yaml_text(TITLES[folder] + (f'（第 {number} 页）' if number > 1 else ''))}\n---\n"]
         parts.append(f"# {TITLES[folder]}\n")
         parts.append(intro + (pager(number, len(chunks)) if len(chunks) > 1 else "") + "\n")
         rows = ["| 名称 | 类别 | 篇数 | 句数 |", "| --- | --- | --- | --- |"]

@@ -73,8 +73,8 @@ def gazetteer() -> tuple[dict[str, Place], ahocorasick.Automaton]:
     full = set(names)
     tags, freq = word_tags(), tokenizer().FREQ
     for name in sorted(full):
-        short = _SUFFIX.sub("", name)
-        if len(short) < 2 or short == name or short in full:
+        short = short_name(name)
+        if short is None or short in full:
             continue
         if tags.get(short, "ns") != "ns" and freq.get(short, 0) >= _COMMON:
             continue

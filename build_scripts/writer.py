@@ -90,6 +90,15 @@ def listing(metas: list[dict], link_prefix: str) -> str:
     return "\n".join(rows) + "\n"
 
 
+def chunked(items: list) -> list[list]:
+    """Items PAGE_SIZE to a page; an empty list still makes one (empty) page.
+
+    >>> [len(page) for page in chunked(list(range(250)))], chunked([])
+    ([100, 100, 50], [[]])
+    """
+    return [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+
+
 def page_name(number: int) -> str:
     return "index.md" if number == 1 else f"page-{number}.md"
 
@@ -112,7 +121,7 @@ def pager(number: int, count: int) -> str:
 def index_pages(metas: list[dict]) -> dict[str, str]:
     """Paginated lists of all speeches, so no page grows with the archive beyond PAGE_SIZE rows."""
     pages = {}
-    chunks = [metas[i : i + PAGE_SIZE] for i in range(0, len(metas), PAGE_SIZE)] or [[]]
+    chunks = chunked(metas)
     for number, chunk in enumerate(chunks, start=1):
         pages[f"{SPEECH_DIR}/{page_name(number)}"] = (
             f"---\ntitle: 全部讲话（第 {number} 页）\n---\n\n# 全部讲话\n\n"
@@ -146,8 +155,10 @@ def redirects(docs: Path, speeches: list[Speech]) -> dict[str, str]:
     moved: dict[str, str] = (yaml.safe_load(kept.read_text(encoding="utf-8")) or {}) if kept.is_file() else {}
     for record in sorted((docs / SPEECH_DIR).glob("*.record.json")):
         page = f"{SPEECH_DIR}/{record.name.removesuffix('.record.json')}.md"
+        if page in pages:
+            continue  # only a page this build retires is read: a rebuild reads none
         source = json.loads(record.read_text(encoding="utf-8")).get("source_file")
-        if page not in pages and source in today:
+        if source in today:
             moved[page] = today[source]
     followed = {}
     for old, target in moved.items():

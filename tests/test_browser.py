@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import Browse
 
 from build_scripts.search_index import SHARD_SIZE_ENV
 
@@ -119,22 +120,11 @@ def sharded(tmp_path_factory) -> dict[str, Path]:
 
 def _searches(browser, start: str, inside: str) -> tuple[dict[str, list[str]], list[str]]:
     """Results for 脱贫攻坚 and 第一书记 from the page at `start`, and the requests made outside `inside` (blocked)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = []
-
-    def block(route):
-        if route.request.url.startswith(inside):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", block)
-    page = context.new_page()
-    page.goto(start)
-    results = {term: search(page, term) for term in ("脱贫攻坚", "第一书记")}
-    context.close()
-    return results, outside
+    browse = Browse(browser, inside)
+    browse.page.goto(start)
+    results = {term: search(browse.page, term) for term in ("脱贫攻坚", "第一书记")}
+    browse.context.close()
+    return results, browse.outside
 
 
 def test_an_index_in_shards_finds_the_same_speeches_in_the_same_order(browser, served_site, offline_bundle, sharded):
