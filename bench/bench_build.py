@@ -1,12 +1,15 @@
 """Archive sizes in, figures out: time per stage, wall time, peak memory, site bytes and search transfer.
 
     python bench/bench_build.py 1000 10000          # full builds, MkDocs and Pagefind included
+    python bench/bench_build.py 10000 --no-bundle   # the same without the offline bundle
     python bench/bench_build.py 50000 --no-site     # the pipeline stages only
 
 Each size is synthesized by `synth.py` into a scratch folder, built with the real
-command line, then measured: the speech pages' bytes, the Pagefind index, and in
-Debian's chromium the bytes a first query transfers, on the served site and in the
-offline bundle opened from file://.
+command line, then measured: the site of both editions (what `jianghua site` makes),
+the speech pages' bytes, the Pagefind index, and in Debian's chromium the bytes a first
+query transfers, on the served site and in the offline bundle opened from file://.
+Memory is the peak of a command's processes together (the build's workers, MkDocs's
+rendering processes, Pagefind).
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,12 +48,47 @@ REINDEX = (
 )
 
 
+def _tree(root: int) -> list[int]:
+    """A process and its descendants, by process id, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in kB: its share of pages it shares with others (a forked
+    renderer shares its parent's), so that the sum over processes is the memory they use together."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run(*command: str) -> tuple[float, float]:
-    """Run a command; return its wall time in seconds and the peak memory of any child so far, in MB."""
+    """Run a command; return its wall time in seconds and the peak memory of it and its children
+    together, in MB, sampled from /proc ten times a second."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return time.perf_counter() - start, peak
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(map(_pss, _tree(process.pid))))
+        time.sleep(0.1)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return time.perf_counter() - start, peak / 1024
 
 
 def stage_times(seeds: Path, sample: int = 200) -> dict[str, float]:
@@ -162,30 +199,33 @@ def first_query_from_file(tree: Path) -> tuple[int, int, int, float]:
     return sum((tree / name).stat().st_size for name in loaded), len(loaded), scripts, latency
 
 
-def bench(count: int, with_site: bool, keep: Path | None) -> None:
+def bench(count: int, with_site: bool, with_bundle: bool, keep: Path | None) -> None:
     work = Path(keep or tempfile.mkdtemp(prefix=f"jianghua-bench-{count}-"))
-    seeds, docs, site = work / "seeds", work / "docs", work / "site"
+    seeds, docs, site, cache = work / "seeds", work / "docs", work / "site", work / "cache"
     if not seeds.exists():
         seeds.mkdir(parents=True)
         for index in range(count):
             name, data = synthesize(index)
             (seeds / name).write_bytes(data)
     shutil.rmtree(docs, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("speeches"))
     raw_bytes, _ = tree_bytes(seeds)
     print(f"\n== {count} speeches ({raw_bytes / 1e6:.1f} MB raw) in {work}")
     for name, ms in stage_times(seeds).items():
         print(f"  {name:10s} {ms:7.2f} ms/speech on one core")
-    build_time, peak = run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs))
+    build_time, peak = run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs),
+                           "--cache-dir", str(cache))
     print(f"  jianghua build (all cores):   {build_time:7.1f} s   peak {peak:7.0f} MB")
-    rebuild, _ = run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs))
+    rebuild, _ = run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs),
+                     "--cache-dir", str(cache))
     print(f"  rebuild, nothing changed:     {rebuild:7.1f} s")
     changed = sorted(seeds.iterdir())[0]
     original = changed.read_bytes()
     changed.write_bytes(original + b"\n")  # any encoding takes a line break
     start = time.perf_counter()
     cleaned = subprocess.run(
-        [sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs)],
+        [sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs), "--cache-dir", str(cache)],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stderr
     changed.write_bytes(original)
@@ -193,29 +233,34 @@ def bench(count: int, with_site: bool, keep: Path | None) -> None:
     print(f"  rebuild, one raw file changed: {time.perf_counter() - start:6.1f} s   ({line})")
     if not with_site:
         return
-    mkdocs_time, peak = run(
+    # Put the docs back as the unchanged raw files make them.
+    run(sys.executable, "-m", "build_scripts", "build", "--seeds", str(seeds), "--docs", str(docs), "--cache-dir", str(cache))
+    mkdocs_time, mkdocs_peak = run(
         sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build; "
-        "mkdocs_build(*map(Path, sys.argv[1:]))", str(docs), str(seeds), str(site),
+        "mkdocs_build(*map(Path, sys.argv[1:]), hant=True)", str(docs), str(seeds), str(site),
     )
     index_time, peak_index = run(sys.executable, "-c", REINDEX, str(docs), str(site))
+    print(f"  MkDocs build, both editions, with Pagefind: {mkdocs_time:7.1f} s   (Pagefind alone {index_time:.1f} s)   "
+          f"peak {mkdocs_peak:.0f} MB (Pagefind alone {peak_index:.0f} MB)")
+    print(f"  raw files to searchable site: {build_time + mkdocs_time:7.1f} s   peak {max(peak, mkdocs_peak):.0f} MB")
     total_site, _ = tree_bytes(site)
+    hant_site, _ = tree_bytes(site / "hant")
     pages, page_count = tree_bytes(site / "speeches", "index.html")
     folders = sorted(site.glob("pagefind*"))
     index_bytes, index_files = map(sum, zip(*(tree_bytes(folder) for folder in folders)))
     transfer, latency = first_query_transfer(site)
-    # The largest process of the build is MkDocs or a Pagefind run; MkDocs holds its pages while Pagefind runs.
-    print(f"  mkdocs build + Pagefind:      {mkdocs_time:7.1f} s   (Pagefind alone {index_time:.1f} s)   "
-          f"peak: largest process {peak:.0f} MB, Pagefind {peak_index:.0f} MB")
-    print(f"  raw files to searchable site: {build_time + mkdocs_time:7.1f} s")
-    print(f"  site: {total_site / 1e6:.1f} MB, {total_site / count / 1e3:.1f} kB per speech; "
+    print(f"  site: {total_site / 1e6:.1f} MB, {total_site / count / 1e3:.1f} kB per speech "
+          f"({(total_site - hant_site) / count / 1e3:.1f} kB without the Traditional edition); "
           f"speech pages {pages / max(1, page_count) / 1e3:.1f} kB each")
     print(f"  search index: {index_bytes / 1e6:.1f} MB in {index_files} files, {len(folders)} shards; first query {QUERY}: "
           f"{sum(transfer.values()) / 1e3:.0f} kB transferred ({', '.join(f'{k} {v / 1e3:.0f} kB' for k, v in sorted(transfer.items()))}), "
           f"first result after {latency:.2f} s")
+    if not with_bundle:
+        return
     tree, bundle = work / "offline-site", work / "jianghua-offline.zip"
     bundle_time, _ = run(
         sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build, zip_tree; "
-        "docs, seeds, tree, bundle = map(Path, sys.argv[1:]); mkdocs_build(docs, seeds, tree, offline=True); zip_tree(tree, bundle)",
+        "docs, seeds, tree, bundle = map(Path, sys.argv[1:]); mkdocs_build(docs, seeds, tree, offline=True, hant=True); zip_tree(tree, bundle)",
         str(docs), str(seeds), str(tree), str(bundle),
     )
     script_bytes = sum(tree_bytes(folder)[0] for folder in tree.glob("pagefind*"))
@@ -228,10 +273,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--no-site", action="store_true", help="stop after the pipeline stages")
+    parser.add_argument("--no-bundle", action="store_true", help="leave out the offline bundle")
     parser.add_argument("--keep", type=Path, help="work in this folder (reused across runs)")
     args = parser.parse_args()
     for count in args.sizes:
-        bench(count, not args.no_site, args.keep and args.keep / str(count))
+        bench(count, not args.no_site, not args.no_bundle, args.keep and args.keep / str(count))
     return 0
 
 

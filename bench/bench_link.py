@@ -45,20 +45,24 @@ def corpus(count: int) -> list:
 
 
 def steps() -> dict:
-    """The corpus-wide steps of a build, in its order: name → function of the speeches."""
+    """The corpus-wide steps of a build, in its order, as the build runs them (on all cores, the passages' signatures made once, the cycle collector paused): name → function of the speeches."""
     from build_scripts.browse import glossary  # noqa: PLC0415
     from build_scripts.editions import merge_editions  # noqa: PLC0415
+    from build_scripts.fanout import fan_out  # noqa: PLC0415
     from build_scripts.link import related  # noqa: PLC0415
     from build_scripts.mentions import named_pages  # noqa: PLC0415
     from build_scripts.passages import shared_passages  # noqa: PLC0415
+    from build_scripts.writer import cycles_uncollected, signer  # noqa: PLC0415
 
-    return {
-        "editions": merge_editions,
-        "related speeches": lambda speeches: related([(s.meta, s.text) for s in speeches]),
-        "shared passages": shared_passages,
-        "glossary": glossary,
+    sign = signer()
+    run = {
+        "editions": lambda speeches: merge_editions(speeches, sign),
+        "related speeches": lambda speeches: related([(s.meta, s.text) for s in speeches], mapper=fan_out),
+        "shared passages": lambda speeches: shared_passages(speeches, sign),
+        "glossary": lambda speeches: glossary(speeches, fan_out),
         "people and places": lambda speeches: named_pages(speeches, {}),
     }
+    return {name: cycles_uncollected(step) for name, step in run.items()}
 
 
 def measure(count: int) -> dict[str, float]:
@@ -70,6 +74,7 @@ def measure(count: int) -> dict[str, float]:
         step(speeches)
         figures[name] = time.perf_counter() - start
     figures["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["workers' peak MB"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return figures
 
 
@@ -87,7 +92,8 @@ def main() -> int:
             [sys.executable, __file__, "--one", str(count)], check=True, capture_output=True, text=True, cwd=ROOT
         )
         figures = json.loads(worker.stdout.strip().splitlines()[-1])
-        print(f"\n== {count:,} speeches (peak {figures.pop('peak MB'):,.0f} MB)")
+        peaks = figures.pop("peak MB"), figures.pop("workers' peak MB")
+        print(f"\n== {count:,} speeches (peak {peaks[0]:,.0f} MB; a worker process's at most {peaks[1]:,.0f} MB, mostly shared with it)")
         nlogn = count * math.log(count)
         figures["all linking"] = sum(figures.values())
         for name, seconds in figures.items():

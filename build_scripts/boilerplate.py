@@ -8,7 +8,7 @@ scripts, because the sites serve the same boilerplate in Simplified and Traditio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import opencc
@@ -64,7 +64,7 @@ def _remove(text: str, pattern: re.Pattern, kind: str, found: Found, learn=None,
         return match.expand(replacement) if isinstance(replacement, str) else replacement(match)
 
     new, changes = substitute(text, pattern, handle, "boilerplate", kind)
-    found.changes.extend(replace(c, step=found.passes) for c in changes)
+    found.changes.extend(c.in_pass(found.passes) for c in changes)
     found.passes += 1
     return new
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
@@ -311,7 +311,8 @@ def term_keys(names: list[str]) -> dict[str, str]:
     def hashed(name: str, key: str) -> str:
         return key.split("-")[0][: MAX_KEY - 7] + "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
 
-    keys = {name: slug(name) if len(slug(name)) <= MAX_KEY else hashed(name, slug(name)) for name in names}
+    slugs = {name: slug(name) for name in names}
+    keys = {name: key if len(key) <= MAX_KEY else hashed(name, key) for name, key in slugs.items()}
     shared = {key for key, count in Counter(keys.values()).items() if count > 1}
     return {name: hashed(name, key) if key in shared else key for name, key in keys.items()}
 
@@ -415,16 +416,21 @@ def _glossary_index(terms: list, found: dict[str, list], keys: dict[str, str], m
     return pages
 
 
-def glossary(speeches: list) -> tuple[dict[str, str], Callable[[str], list[tuple[int, int, str]]]]:
-    """The speeches in, in the archive's order; the glossary's pages (path under docs/ → Markdown) and the function that finds, in a paragraph, the terms a reader meets (start, end, address of the term's page from a speech page) out."""
+def glossary(
+    speeches: list, mapper: Callable[[Callable, Sequence], Iterable] = map
+) -> tuple[dict[str, str], Callable[[str], list[tuple[int, int, str]]]]:
+    """The speeches in, in the archive's order; the glossary's pages (path under docs/ → Markdown) and the function that finds, in a paragraph, the terms a reader meets (start, end, address of the term's page from a speech page) out.
+
+    `mapper` maps the work of each speech over the speeches, in order (the builtin map, or the same on all cores).
+    """
     from .glossary import Matcher, find_terms, occurrences  # noqa: PLC0415 - loads jieba's tables, needed only when the archive is written
 
     paragraphs = [(s.meta["id"], [(b.anchor, b.text) for b in s.blocks if b.kind == "paragraph"]) for s in speeches]
     names = frozenset(
         entry["name"] for s in speeches for kind in ("people", "organisations") for entry in s.meta.get(kind) or []
     )
-    terms = find_terms([[text for _, text in texts] for _, texts in paragraphs], names)
-    found = occurrences(terms, paragraphs)
+    terms = find_terms([[text for _, text in texts] for _, texts in paragraphs], names, mapper)
+    found = occurrences(terms, paragraphs, mapper)
     terms = [term for term in terms if found[term.name]]
     keys = term_keys([term.name for term in terms])
     metas = {s.meta["id"]: s.meta for s in speeches}

@@ -259,10 +259,10 @@ class CharLM:
         self.bows = bows
         self.fold_table = fold
         self.attested = attested
-        # One flat dictionary per role keeps a lookup to a few hash probes.
-        self._p: dict[str, float] = {}
-        for table in logp:
-            self._p.update(table)
+        # Each order is looked up in its own table: the smaller tables stay in the processor's
+        # cache better than one table of every n-gram, and scoring is mostly these lookups.
+        # One flat table of backoff weights keeps that lookup to a few hash probes.
+        self._unigram, self._bigram, self._trigram = logp
         self._b: dict[str, float] = {}
         for table in bows:
             self._b.update(table)
@@ -282,17 +282,17 @@ class CharLM:
         return self._b.get(context, 0.0)
 
     def fold(self, text: str) -> str:
+        """`text` folded; one character for one, so folding a slice gives that slice of the folded text."""
         return text.translate(self.fold_table)
 
     def knows(self, folded_char: str) -> bool:
         return folded_char in self.logp[0]
 
     def logp_char(self, context: str, char: str) -> float:
-        """log10 p(char | the last two characters of context); all arguments already folded."""
-        p = self._p
+        """log10 p(char | the last two characters of context); all arguments already folded, `char` one character."""
         if len(context) >= 2:
             history = context[-2:]
-            value = p.get(history + char)
+            value = self._trigram.get(history + char)
             if value is not None:
                 return value
             weight = self._b.get(history, 0.0)
@@ -300,11 +300,11 @@ class CharLM:
         else:
             weight = 0.0
         if context:
-            value = p.get(context + char)
+            value = self._bigram.get(context + char)
             if value is not None:
                 return weight + value
             weight += self._b.get(context, 0.0)
-        return weight + p.get(char, UNKNOWN_LOGP)
+        return weight + self._unigram.get(char, UNKNOWN_LOGP)
 
     def score(self, text: str, context: str = "\n") -> float:
         """log10 probability of `text` (unfolded) after `context` (unfolded)."""

@@ -21,12 +21,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from . import hant as hant_edition
 from . import isolation, provenance, sources
 from .cache import SpeechCache
 from .extract import text_digest
 from .pipeline import Refused, process
-from .render import render
+from .render import front_matter, render
 from .writer import write_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +67,10 @@ def _check_front_matter(speech) -> None:
         from .schema import FrontMatterError, validate  # noqa: PLC0415
     except ImportError:  # pragma: no cover - a tree without the schema
         return
-    page = render(speech)
-    meta = yaml.safe_load(page[4:].partition("\n---\n")[0])
+    # The page begins with its front matter, so that block alone is rendered; libyaml reads
+    # it back (PyYAML's pure-Python loader took most of a speech's time in this check).
+    block = front_matter(speech.meta)
+    meta = yaml.load(block[4:].partition("\n---\n")[0], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         validate(meta, speech.source_file)
     except FrontMatterError as error:
@@ -337,11 +338,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def mkdocs_build(
-    docs: Path, seeds: Path, site_dir: Path, offline: bool = False, imports: list | None = None,
-    script: str = "hans", alternate: bool = False,
+    docs: Path, seeds: Path, site_dir: Path, offline: bool = False, imports: list | None = None, hant: bool = False,
 ) -> None:
-    """Run the MkDocs build of the project's mkdocs.yml over `docs` into `site_dir`: the edition in
-    `script`, with a switch to the other one when `alternate`."""
+    """Run the MkDocs build of the project's mkdocs.yml over `docs` into `site_dir`, with the
+    Traditional edition in `site_dir/hant/` when `hant`."""
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs is only needed for these commands
     from mkdocs.config import load_config
 
@@ -349,26 +349,14 @@ def mkdocs_build(
     os.environ["JIANGHUA_OFFLINE"] = "true" if offline else "false"
     os.environ["JIANGHUA_SEEDS"] = str(seeds.resolve())
     os.environ[IMPORTS_ENV] = os.pathsep.join(sorted({str(Path(p).resolve().parent) for p, *_ in imports or []}))
-    os.environ["JIANGHUA_SCRIPT"] = script
-    os.environ["JIANGHUA_HANT"] = "true" if alternate else "false"
+    os.environ["JIANGHUA_HANT"] = "true" if hant else "false"
     config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs.resolve()), site_dir=str(site_dir.resolve()))
     build(config)
 
 
-def build_editions(docs: Path, seeds: Path, site_dir: Path, hant: bool, offline: bool = False, imports: list | None = None) -> None:
-    """The archive's site into `site_dir` and, when `hant`, its Traditional edition into `site_dir/hant/`.
-
-    The Traditional edition comes second: each MkDocs build empties its folder first, and it
-    links the archive's raw files and data and takes its search index from the archive's.
-    """
-    mkdocs_build(docs, seeds, site_dir, offline, imports, alternate=hant)
-    if hant:
-        mkdocs_build(docs, seeds, site_dir / hant_edition.FOLDER, offline, imports, script=hant_edition.SCRIPT, alternate=True)
-
-
 def cmd_site(args: argparse.Namespace) -> int:
     status = cmd_build(args)
-    build_editions(Path(args.docs), Path(args.seeds), Path(args.site_dir), not args.no_hant, imports=_imports(args))
+    mkdocs_build(Path(args.docs), Path(args.seeds), Path(args.site_dir), imports=_imports(args), hant=not args.no_hant)
     err.print(f"site written to {args.site_dir}", markup=False)
     return status
 
@@ -388,7 +376,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     dist = Path(args.dist)
     tree = dist / "offline-site"
     shutil.rmtree(tree, ignore_errors=True)
-    build_editions(Path(args.docs), Path(args.seeds), tree, not args.no_hant, offline=True, imports=_imports(args))
+    mkdocs_build(Path(args.docs), Path(args.seeds), tree, offline=True, imports=_imports(args), hant=not args.no_hant)
     zip_tree(tree, dist / OFFLINE_ZIP)
     err.print(f"offline bundle written to {dist / OFFLINE_ZIP}", markup=False)
     return status

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from .boilerplate import GAP
-from .passages import clustered, normalized, shingles
+from .passages import Signer, clustered, normalized, shingles, signatures
 from .speech import Change, Speech
 from .structure import structure
 
@@ -50,13 +50,13 @@ def _chars(text: str) -> int:
     return len(normalized(_MARKER.sub("", text)))
 
 
-def edition_groups(speeches: Sequence[Speech]) -> list[list[int]]:
-    """Indices of the speeches that are editions of one speech, in groups of two or more, each sorted.
+def edition_groups(speeches: Sequence[Speech], sign: Signer = signatures) -> list[list[int]]:
+    """Indices of the speeches that are editions of one speech, in groups of two or more, each sorted; `sign` gives passages' signatures (see `clustered`).
 
     Candidates are the pairs of speeches that share a passage few others hold (passages.py finds
     them in LSH buckets); the shingles of their whole texts decide.
     """
-    units, found = clustered(speeches)
+    units, found = clustered(speeches, sign)
     held = Counter(n for n, _, _ in units)
     shared: Counter[tuple[int, int]] = Counter()
     for members in found:
@@ -261,11 +261,11 @@ def _edition(other: Speech, text: str) -> dict:
     return {key: value for key, value in listed.items() if value is not None}
 
 
-def merge_editions(speeches: Sequence[Speech]) -> list[Speech]:
-    """The speeches with each group of editions made one speech, in the order of the kept editions."""
+def merge_editions(speeches: Sequence[Speech], sign: Signer = signatures) -> list[Speech]:
+    """The speeches with each group of editions made one speech, in the order of the kept editions; `sign` as for `edition_groups`."""
     kept: dict[int, Speech] = {}
     merged: set[int] = set()
-    for group in edition_groups(speeches):
+    for group in edition_groups(speeches, sign):
         editions = ranked([speeches[n] for n in group])
         first, others = editions[0], editions[1:]
         speech, sources, truncated = fill(first, others)

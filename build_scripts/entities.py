@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from .lexicon import word_tags, words
@@ -52,10 +53,22 @@ def _as_name(word: str) -> str | None:
     return None
 
 
+def matching(test: Callable[[str], object], tokens: list[tuple[str, int]]) -> frozenset[str]:
+    """The words of `tokens` that pass `test` (a pattern's `match` or `search`).
+
+    A speech uses each word many times: asking once per distinct word is a fraction of the work.
+
+    >>> sorted(matching(TITLE.match, [("刘", 0), ("县长", 1), ("说", 3), ("县长", 4)]))
+    ['县长']
+    """
+    return frozenset(word for word in {word for word, _ in tokens} if test(word))
+
+
 def people(text: str, tokens: list[tuple[str, int]] | None = None) -> list[dict]:
     """People the speech names, with the title it gives them, how often and where first; anonymised ones too."""
     tokens = tokens if tokens is not None else words(text)
     found: dict[str, dict] = {}
+    titles, title_ends = matching(TITLE.match, tokens), matching(_TITLE_END.search, tokens)
 
     def add(name: str, title: str, written: str, start: int) -> None:
         key = name if len(name) > 1 else name + title
@@ -63,7 +76,7 @@ def people(text: str, tokens: list[tuple[str, int]] | None = None) -> list[dict]
         entry["count"] += 1
 
     for i, (word, start) in enumerate(tokens):
-        if TITLE.match(word) and i and word != "常务副":
+        if word in titles and i and word != "常务副":
             name = _as_name(tokens[i - 1][0])
             if name:
                 first = i - 1
@@ -78,7 +91,7 @@ def people(text: str, tokens: list[tuple[str, int]] | None = None) -> list[dict]
                 title = office + word if office and word != "同志" else office or word
                 add(name, title, (office or "") + name + word, name_start)
                 continue
-        if _TITLE_END.search(word) and i + 1 < len(tokens):
+        if word in title_ends and i + 1 < len(tokens):
             name = tokens[i + 1][0]
             following = tokens[i + 2][0] if i + 2 < len(tokens) else ""
             if (
@@ -109,11 +122,12 @@ def organisations(text: str, tokens: list[tuple[str, int]] | None = None) -> lis
     """Bodies the speech names with their level (县委组织部, 市扶贫办, 县检察院, 国务院), how often and where first."""
     tokens = tokens if tokens is not None else words(text)
     found: dict[str, dict] = {}
+    levels, self_named = matching(_LEVEL.match, tokens), matching(_SELF_NAMED.match, tokens)
     i = 0
     while i < len(tokens):
         word, start = tokens[i]
         name, used = None, 1
-        if _LEVEL.match(word) and i + 1 < len(tokens):
+        if word in levels and i + 1 < len(tokens):
             body = tokens[i + 1][0]
             if _BODY.search(body) and not TITLE.match(body) and not _SELF_NAMED.match(body):
                 name, used = word + body, 2
@@ -124,7 +138,7 @@ def organisations(text: str, tokens: list[tuple[str, int]] | None = None) -> lis
                 and re.fullmatch(r"[\u4e00-\u9fff]{2}", body)
             ):
                 name, used = word + body + tokens[i + 2][0], 3
-        if name is None and _SELF_NAMED.match(word):
+        if name is None and word in self_named:
             name = word
         if name:
             entry = found.setdefault(name, {"name": name, "count": 0, "first": start})

@@ -6,11 +6,13 @@ import math
 import re
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 import yaml
 
 from .lexicon import tfidf, tokenizer, word_tags, words
@@ -180,14 +182,40 @@ def counted(tokens: list[tuple[str, int]]) -> list[str]:
 
 # --------------------------------------------------------------------------- fixed phrases
 
-_EDGE, _UNSEEN, _FREE = -1, -2, -3  # a clause's edge; no neighbour seen yet; neighbours that vary
+_EDGE, _FREE = -1, -2  # a clause's edge; neighbours that vary
 
 
-def _vary(state: int, neighbour: int) -> int:
-    """A side of a phrase stays tied to one neighbour until a second neighbour or a clause edge shows it is free."""
-    if state == _FREE or neighbour == _EDGE or state not in (_UNSEEN, neighbour):
-        return _FREE
-    return neighbour
+def _grouped(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys in; the order that puts equal keys together (each key's places in their first order) and where each key's group begins in it.
+
+    >>> order, bounds = _grouped(np.array([5, 3, 5, 3, 9]))
+    >>> order.tolist(), bounds.tolist()
+    ([1, 3, 0, 2, 4], [0, 2, 4])
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    return order, np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+
+
+def _distinct(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Groups of values, each in ascending order, and where each group begins in; how many different values each holds.
+
+    >>> _distinct(np.array([1, 1, 2, 2, 7, 7]), np.array([0, 3])).tolist()
+    [2, 2]
+    """
+    changes = np.concatenate([[True], values[1:] != values[:-1]])
+    changes[bounds] = True
+    return np.add.reduceat(changes.astype(np.int64), bounds)
+
+
+def _tied(neighbours: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The neighbours on one side of each run's places, grouped by run; the neighbour each run always has, or _FREE where a second one or a clause edge shows it free.
+
+    >>> _tied(np.array([4, 4, 4, 5, _EDGE, _EDGE]), np.array([0, 2, 4])).tolist() == [4, _FREE, _FREE]
+    True
+    """
+    lowest, highest = np.minimum.reduceat(neighbours, bounds), np.maximum.reduceat(neighbours, bounds)
+    return np.where((lowest == highest) & (lowest >= 0), lowest, _FREE)
 
 
 class Phrases:
@@ -195,32 +223,22 @@ class Phrases:
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = {}
-        self.speeches: list[array] = []
-        self.count: list[int] = []  # occurrences of each word
-        self.spread: list[int] = []  # speeches using each word
-        self.total = 0
+        self.speeches: list[np.ndarray] = []  # each speech's words as numbers, _EDGE where a clause ends
+        self.used: list[np.ndarray] = []  # the words each speech uses
 
-    def add(self, paragraphs: list[list[tuple[str, int]]]) -> None:
-        """One speech, as its paragraphs' words; anything but Chinese words ends a clause."""
-        ids = array("i", [_EDGE])
-        seen = set()
-        for tokens in paragraphs:
-            for word, _ in tokens:
-                if not _CJK.fullmatch(word):
-                    ids.append(_EDGE)
-                    continue
-                number = self.vocabulary.setdefault(word, len(self.vocabulary))
-                if number == len(self.count):
-                    self.count.append(0)
-                    self.spread.append(0)
-                self.count[number] += 1
-                self.total += 1
-                seen.add(number)
-                ids.append(number)
-            ids.append(_EDGE)
-        for number in seen:
-            self.spread[number] += 1
-        self.speeches.append(ids)
+    def add(self, words: str, clauses: array) -> None:
+        """One speech: its words and clauses as Candidates holds them."""
+        used = words.split(" ") if words else []
+        numbers = np.array([self.vocabulary.setdefault(word, len(self.vocabulary)) for word in used], dtype=np.int32)
+        self.used.append(numbers)
+        # _EDGE (-1) picks the edge appended last.
+        self.speeches.append(np.append(numbers, np.int32(_EDGE))[np.frombuffer(clauses, dtype=np.int32)])
+
+    def _counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The occurrences of each word, and the speeches using it."""
+        flat = np.concatenate([*self.speeches, np.zeros(0, dtype=np.int32)])
+        used = np.concatenate([*self.used, np.zeros(0, dtype=np.int32)])
+        return np.bincount(flat[flat >= 0], minlength=len(self.vocabulary)), np.bincount(used, minlength=len(self.vocabulary))
 
     def _content(self) -> list[bool]:
         tags = word_tags()
@@ -228,47 +246,54 @@ class Phrases:
             (tags.get(word) or "x")[0] not in _FUNCTION_TAGS and not heading_form(word) for word in self.vocabulary
         ]
 
-    def _grams(self) -> dict[tuple[int, ...], list[int]]:
-        """Runs of 2…MAX_WORDS content words that recur in MIN_SPEECHES speeches: occurrences, speeches, last speech, left and right neighbour.
+    def _grams(self, spread: np.ndarray) -> dict[tuple[int, ...], tuple[int, int, int, int]]:
+        """Runs of 2…MAX_WORDS content words that recur in MIN_SPEECHES speeches: occurrences, speeches, left and right neighbour (_FREE when it varies).
 
         A run is counted only when its shorter runs recur, so the counts kept grow with the
-        archive's recurring phrases, not with all its word sequences.
+        archive's recurring phrases, not with all its word sequences. The speeches are one
+        array (each opens and closes with an edge, so no run crosses from one into the next),
+        and the runs of a size are counted all at once.
         """
-        content = self._content()
-        frequent = {(n,) for n, ok in enumerate(content) if ok and self.spread[n] >= MIN_SPEECHES}
-        kept: dict[tuple[int, ...], list[int]] = {}
+        flat = np.concatenate([*self.speeches, np.zeros(0, dtype=np.int32)])
+        owner = np.repeat(np.arange(len(self.speeches), dtype=np.int32), [len(ids) for ids in self.speeches])
+        # The last entry stands for _EDGE (-1), which is no content word.
+        recurring = np.append(np.array(self._content(), dtype=bool) & (spread >= MIN_SPEECHES), False)
+        # Each place's recurring run of the size below that starts there, by number; -1 where none does.
+        run = np.where(recurring[flat], flat, -1)
+        kept: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
         for size in range(2, MAX_WORDS + 1):
-            grams: dict[tuple[int, ...], list[int]] = {}
-            for index, ids in enumerate(self.speeches):
-                for i in range(1, len(ids) - size):
-                    gram = tuple(ids[i : i + size])
-                    if gram[:-1] not in frequent or gram[1:] not in frequent:
-                        continue
-                    stats = grams.get(gram)
-                    if stats is None:
-                        stats = grams[gram] = [0, 0, -1, _UNSEEN, _UNSEEN]
-                    stats[0] += 1
-                    if stats[2] != index:
-                        stats[1] += 1
-                        stats[2] = index
-                    stats[3] = _vary(stats[3], ids[i - 1])
-                    stats[4] = _vary(stats[4], ids[i + size])
-            frequent = {gram for gram, stats in grams.items() if stats[1] >= MIN_SPEECHES}
-            kept.update((gram, grams[gram]) for gram in frequent)
+            starts = np.flatnonzero((run[:-1] >= 0) & (run[1:] >= 0))
+            if not len(starts):
+                break
+            # A run is the shorter run it starts with and its last word.
+            order, bounds = _grouped(run[starts].astype(np.int64) * len(self.vocabulary) + flat[starts + size - 1])
+            places = starts[order]  # each run's places together, in the order of the text
+            occurrences = np.diff(np.append(bounds, len(places)))
+            held = _distinct(owner[places], bounds)
+            left, right = _tied(flat[places - 1], bounds), _tied(flat[places + size], bounds)
+            keep = held >= MIN_SPEECHES
+            at = places[bounds[keep]]
+            spelled = np.stack([flat[at + k] for k in range(size)], axis=1).tolist()
+            kept.update(zip(map(tuple, spelled), zip(*(column[keep].tolist() for column in (occurrences, held, left, right)))))
+            # The runs kept, numbered, at the places they start.
+            run = np.full(len(flat), -1, dtype=np.int32)
+            run[places] = np.repeat(np.where(keep, np.cumsum(keep) - 1, -1), occurrences)
         return kept
 
     def fixed(self, names: frozenset[str] = frozenset()) -> list[str]:
         """The archive's fixed phrases (see MIN_LIFT, MIN_BOND), each a string of its words; none that is or holds one of `names`."""
-        spelled = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        spelled = list(self.vocabulary)
         idf, median, _ = tfidf()
         freq, total = tokenizer().FREQ, tokenizer().total
-        grams = self._grams()
+        counts, spread = self._counts()
+        grams = self._grams(spread)
+        counts, occurring = counts.tolist(), int(counts.sum())
 
         def count(gram: tuple[int, ...]) -> int:
-            return self.count[gram[0]] if len(gram) == 1 else grams[gram][0]
+            return counts[gram[0]] if len(gram) == 1 else grams[gram][0]
 
         found = []
-        for gram, (occurrences, _, _, left, right) in grams.items():
+        for gram, (occurrences, _, left, right) in grams.items():
             parts = [spelled[n] for n in gram]
             text = "".join(parts)
             if not PHRASE_CHARS[0] <= len(text) <= PHRASE_CHARS[1] or left != _FREE or right != _FREE:
@@ -279,7 +304,7 @@ class Phrases:
                 continue
             bond = min(occurrences / min(count(gram[:k]), count(gram[k:])) for k in range(1, len(gram)))
             chance = sum(math.log(max(freq.get(word, 0), 1) / total) for word in parts)
-            lift = (math.log(occurrences / self.total) - chance) / (len(gram) - 1)
+            lift = (math.log(occurrences / occurring) - chance) / (len(gram) - 1)
             if bond >= MIN_BOND and lift >= MIN_LIFT:
                 found.append(text)
         return sorted(found)
@@ -288,11 +313,41 @@ class Phrases:
 # --------------------------------------------------------------------------- the archive's terms
 
 
-def find_terms(speeches: list[list[str]], names: frozenset[str] = frozenset()) -> list[Term]:
+@dataclass(frozen=True)
+class Candidates:
+    """What one speech offers the glossary: the terms its form shows (written form, kind), its counted words as written, and its words for Phrases.add."""
+
+    forms: tuple[tuple[str, str], ...]
+    counted: tuple[str, ...]
+    words: str  # its Chinese words, each once, first use first, a space apart: one string pickles far faster than thousands
+    clauses: array  # its text as the places of its words in `words`, _EDGE where a clause ends
+
+
+def candidates(paragraphs: list[str]) -> Candidates:
+    """The paragraphs of a speech in; its candidates out (see Candidates), in reading order."""
+    forms: list[tuple[str, str]] = []
+    counted_forms: list[str] = []
+    numbers: dict[str, int] = {}
+    clauses = array("i", [_EDGE])
+    for text in paragraphs:
+        cut = words(text)
+        forms += slogans(text)
+        forms += [(form, "numbered") for form in formulas(text, cut)]
+        counted_forms += counted(cut)
+        # Anything but Chinese words ends a clause, and so does the paragraph.
+        clauses.extend(numbers.setdefault(word, len(numbers)) if _CJK.fullmatch(word) else _EDGE for word, _ in cut)
+        clauses.append(_EDGE)
+    return Candidates(tuple(forms), tuple(counted_forms), " ".join(numbers), clauses)
+
+
+def find_terms(
+    speeches: Sequence[list[str]], names: frozenset[str] = frozenset(), mapper: Callable[[Callable, Sequence], Iterable] = map
+) -> list[Term]:
     """The paragraphs of each speech, and the names of people and organisations the speeches mention, in; the archive's terms out, by name, the editors' merges and exclusions applied.
 
     A recurring phrase that names a person or an organisation (习近平总书记, 县委组织部) is a
-    name, not a formulation.
+    name, not a formulation. `mapper` maps `candidates` over the speeches, in order (the
+    builtin map, or the same on all cores).
     """
     kinds: dict[str, str] = {}
     written: dict[str, set[str]] = {}
@@ -307,21 +362,17 @@ def find_terms(speeches: list[list[str]], names: frozenset[str] = frozenset()) -
         if name not in kinds or _RANK[kind] < _RANK[kinds[name]]:
             kinds[name] = kind
 
-    for paragraphs in speeches:
-        tokens = [words(text) for text in paragraphs]
+    for speech in mapper(candidates, speeches):
+        for form, kind in speech.forms:
+            found(form, kind)
         counts: set[str] = set()
-        for text, cut in zip(paragraphs, tokens):
-            for name, kind in slogans(text):
-                found(name, kind)
-            for form in formulas(text, cut):
-                found(form, "numbered")
-            for form in counted(cut):
-                number, _, word = canonical(form).partition("个")
-                numbers.setdefault(word, set()).add(number)
-                counted_forms.setdefault(canonical(form), set()).add(form)
-                counts.add(canonical(form))
+        for form in speech.counted:
+            number, _, word = canonical(form).partition("个")
+            numbers.setdefault(word, set()).add(number)
+            counted_forms.setdefault(canonical(form), set()).add(form)
+            counts.add(canonical(form))
         spread.update(counts)
-        phrases.add(tokens)
+        phrases.add(speech.words, speech.clauses)
     # A counted word is a formula (四个意识) when the archive always counts it with the
     # same number; 三个方面, 五个方面 and 六个方面 are just counting.
     for name, using in spread.items():
@@ -395,12 +446,25 @@ class Matcher:
         return out
 
 
-def occurrences(terms: list[Term], speeches: list[tuple[str, list[tuple[str, str]]]]) -> dict[str, list[Occurrence]]:
-    """Each speech's id and paragraphs (anchor, text) in, in the archive's order; each term's occurrences out, in that order."""
+def occurrences(
+    terms: list[Term],
+    speeches: list[tuple[str, list[tuple[str, str]]]],
+    mapper: Callable[[Callable, Sequence], Iterable] = map,
+) -> dict[str, list[Occurrence]]:
+    """Each speech's id and paragraphs (anchor, text) in, in the archive's order; each term's occurrences out, in that order.
+
+    `mapper` maps the search of each speech's paragraphs over the speeches, in order (the builtin map, or the same on all cores).
+    """
     matcher = Matcher(terms)
     found: dict[str, list[Occurrence]] = {term.name: [] for term in terms}
-    for speech_id, paragraphs in speeches:
-        for anchor, text in paragraphs:
-            for start, end, name in matcher.occurrences(text):
+    texts = [[text for _, text in paragraphs] for _, paragraphs in speeches]
+    for (speech_id, paragraphs), spans in zip(speeches, mapper(partial(_spans_of, matcher), texts)):
+        for (anchor, text), paragraph in zip(paragraphs, spans):
+            for start, end, name in paragraph:
                 found[name].append(Occurrence(speech_id, anchor, text, start, end))
     return found
+
+
+def _spans_of(matcher: Matcher, paragraphs: list[str]) -> list[list[tuple[int, int, str]]]:
+    """The occurrences of the terms in each paragraph of a speech (see Matcher.occurrences)."""
+    return [matcher.occurrences(text) for text in paragraphs]

@@ -10,7 +10,6 @@ from functools import lru_cache
 import opencc
 
 FOLDER = "hant"  # the Traditional edition, beside the archive's pages in the site and in the bundle
-SCRIPT = "hant"  # `extra.script` of the Traditional edition's build (mkdocs.yml)
 LANGUAGE = "zh-Hant"
 _WORD_BREAK = "\u200b"  # how Pagefind separates the words it indexed in a page's stored text
 _FRAGMENT = b"pagefind_dcd"  # the start of every Pagefind fragment, once decompressed

@@ -1,4 +1,8 @@
-"""MkDocs build events of the two editions: each page's switch to the other script; in the Traditional edition, pages converted, data and raw files linked at the root, and the search index derived from the archive's."""
+"""MkDocs build events of the Traditional edition: each page of the archive written again in hant/, converted with OpenCC and with a switch between the scripts; its own scripts, charts and search index derived from the archive's; data, raw files and the theme's files linked at the root.
+
+The edition is derived from the archive's rendered pages, in the same build, rather than
+rendered again: converting a page costs about a fifth of rendering it.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,30 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.plugins import event_priority
+from mkdocs_redirects.plugin import get_html_path
 
 from build_scripts import search_index
-from build_scripts.hant import FOLDER, LANGUAGE, SCRIPT, convert_fragment, convert_html, to_hant
+from build_scripts.hant import FOLDER, LANGUAGE, convert_fragment, convert_html, to_hant
 from build_scripts.mkdocs_hooks import RAW_DIR
 from build_scripts.offline_search import piece_bytes, piece_script
 
 OWN_SCRIPTS = "assets/jianghua-"  # the theme's scripts, whose words the reader sees (the search box's)
-_ADDRESS = re.compile(r'(\s(?:href|src)=")([^"?#]*)([^"]*)"')
+# The addresses a page loads or links to; the search script loads the Traditional query folding from data-opencc.
+_ADDRESS = re.compile(r'(\s(?:href|src|data-opencc)=")([^"?#]*)([^"]*)"')
+_LANGUAGE = re.compile(r'(<html\b[^>]*\slang=")zh-Hans(")')
 
 # Site paths of the files the Traditional edition links at the archive's root rather than
-# publishing again: the data (downloads, cleaning records, feed, schema) and the pages' Markdown.
+# publishing again: the data (downloads, cleaning records, feed, schema), the pages' Markdown and
+# the theme's files.
 _root_only: set[str] = set()
+# The files the edition has in its own script (site path → source): the theme's own scripts,
+# whose words the reader sees, and the charts and the explorer's data, read rather than downloaded.
+_converted: dict[str, str] = {}
 
 
-def _traditional(config) -> bool:
-    return config.extra.get("script") == SCRIPT
+def _edition(config) -> bool:
+    return bool(config.extra.get("alternate"))
 
 
 def _folder(url: str) -> str:
@@ -45,6 +56,19 @@ def other_edition(url: str, traditional: bool) -> str:
     """
     up = "../" * _folder(url).count("/")
     return f"{up}../{url}" if traditional else f"{up}{FOLDER}/{url}"
+
+
+def switch(url: str, traditional: bool) -> str:
+    """The header's switch on a page of one edition: its own script named, the other's linked to the same page.
+    Each script is named in its own characters (translate="no"), so converting a page leaves 简 alone.
+
+    >>> switch("speeches/0a1b/", False)
+    '<span aria-current="page">简</span><a href="../../hant/speeches/0a1b/" hreflang="zh-Hant" lang="zh-Hant" translate="no" title="繁體字版">繁</a>'
+    """
+    href = other_edition(url, traditional)
+    if traditional:
+        return f'<a href="{href}" hreflang="zh-Hans" lang="zh-Hans" translate="no" title="简体字版">简</a><span aria-current="page">繁</span>'
+    return f'<span aria-current="page">简</span><a href="{href}" hreflang="zh-Hant" lang="zh-Hant" translate="no" title="繁體字版">繁</a>'
 
 
 def root_links(html: str, url: str, root_only: Callable[[str], bool]) -> str:
@@ -71,62 +95,85 @@ def _is_root_only(path: str) -> bool:
     return path in _root_only or path.startswith(f"{RAW_DIR}/")
 
 
-def on_config(config, **kwargs):
-    if _traditional(config):
-        config.theme["language"] = LANGUAGE
-    return config
+def traditional_page(html: str, url: str, root_only: Callable[[str], bool] = _is_root_only) -> str:
+    """A page of the archive and its address in, the same page of the Traditional edition out: its
+    language, its switch, its text converted and its links to files published only at the root pointed there.
+
+    >>> page = '<html lang="zh-Hans"><p>' + switch("a/", False) + '讲话<a href="../x.txt">下载</a></p></html>'
+    >>> traditional_page(page, "a/", {"x.txt"}.__contains__)
+    '<html lang="zh-Hant"><p><a href="../../a/" hreflang="zh-Hans" lang="zh-Hans" translate="no" title="简体字版">简</a><span aria-current="page">繁</span>講話<a href="../../x.txt">下載</a></p></html>'
+    """
+    html = html.replace(switch(url, False), switch(url, True), 1)
+    html = _LANGUAGE.sub(rf"\g<1>{LANGUAGE}\g<2>", html, count=1)
+    return convert_html(root_links(html, url, root_only))
 
 
 def on_files(files, config, **kwargs):
     _root_only.clear()
-    if not _traditional(config):
+    _converted.clear()
+    if not _edition(config):
         return files
     themes = set(config.theme.dirs)
     for file in files:
         if file.is_documentation_page():
             _root_only.add(file.src_uri)
-        elif file.src_dir in themes:
-            if file.src_uri.startswith(OWN_SCRIPTS) and file.src_uri.endswith(".js"):
-                file.content_string = to_hant(file.content_string)
-        elif file.src_uri.endswith((".svg", ".js")):  # the charts' labels and the explorer's data: read, not downloaded
-            file.content_string = to_hant(file.content_string)
+        elif file.abs_src_path and (
+            file.src_uri.startswith(OWN_SCRIPTS) and file.src_uri.endswith(".js") and file.src_dir in themes
+            or file.src_dir not in themes and file.src_uri.endswith((".svg", ".js"))
+        ):
+            _converted[file.dest_uri] = file.abs_src_path
         else:
-            file.inclusion = InclusionLevel.EXCLUDED
             _root_only.add(file.dest_uri)
     return files
 
 
 def on_page_context(context, page, config, **kwargs):
-    if config.extra.get("alternate"):
-        context["script_switch"] = other_edition(page.url, _traditional(config))
+    if _edition(config):
+        context["script_switch"] = switch(page.url, traditional=False)
     return context
 
 
 def on_post_page(output, page, config, **kwargs):
-    if not _traditional(config):
-        return output
-    return convert_html(root_links(output, page.url, _is_root_only))
+    if _edition(config):
+        _write(Path(config.site_dir) / FOLDER / page.file.dest_uri, traditional_page(output, page.url))
+    return output
 
 
 def on_post_template(output_content, template_name, config, **kwargs):
-    return convert_html(output_content) if _traditional(config) else output_content
+    if _edition(config) and template_name.endswith(".html"):
+        _write(Path(config.site_dir) / FOLDER / template_name, traditional_page(output_content, template_name))
+    return output_content
 
 
+@event_priority(-50)  # after the search index and the redirects' pages are written
 def on_post_build(config, **kwargs):
-    """The Traditional edition's search index: the archive's, with the text it shows converted.
+    """The edition's own files: its scripts and charts converted, the redirects of the archive's old
+    addresses, and its search index, the archive's with the text it shows converted.
 
     Pagefind's Chinese segmenter knows Simplified words only and cuts Traditional text into
     single characters, so an index of the Traditional pages would match 脫貧攻堅 by its
     characters; the archive's index keeps its words, and the search folds a query to them.
     """
-    if not _traditional(config):
+    if not _edition(config):
         return
     site = Path(config.site_dir)
+    for target, source in sorted(_converted.items()):
+        _write(site / FOLDER / target, to_hant(Path(source).read_text(encoding="utf-8")))
+    moved = config.plugins["redirects"].config["redirect_maps"] if "redirects" in config.plugins else {}
+    for old in sorted(moved):
+        page = get_html_path(old, config.use_directory_urls)
+        if (site / page).is_file():  # the redirect pages name no words, and their addresses are relative
+            _write(site / FOLDER / page, (site / page).read_text(encoding="utf-8"))
     for number in itertools.count():
-        source = site.parent / search_index.folder(number)
+        source = site / search_index.folder(number)
         if not source.is_dir():
             break
-        _derive_index(source, site / source.name)
+        _derive_index(source, site / FOLDER / source.name)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _derive_index(source: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ the threads of the main process (the progress bar) are never forked.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import signal
 import time
@@ -49,6 +50,7 @@ def time_limit(seconds: float | None):
 def _serve(conn, func: Callable, seconds: float | None) -> None:
     """A worker: inputs in, ("ok", value), ("timeout", None) or ("error", message) out, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C and stops the workers
+    frozen = False
     while True:
         try:
             message = conn.recv()
@@ -64,6 +66,11 @@ def _serve(conn, func: Callable, seconds: float | None) -> None:
             outcome = ("timeout", None)
         except BaseException as error:  # noqa: BLE001 - report every failure of an input, never die of one
             outcome = ("error", f"{type(error).__name__}: {error}")
+        if not frozen:
+            # The first input loaded the language models and dictionaries: hundreds of thousands of
+            # objects that live as long as the worker, which every full collection would walk again.
+            gc.freeze()
+            frozen = True
         try:
             conn.send((index, *outcome))
         except (EOFError, OSError):

@@ -125,9 +125,13 @@ def sentences(named: list[Named], speeches: list[tuple[dict, list[tuple[str, str
             if entry.kind in ("person", "town", "village") or entry.key in codes
         ]
         for anchor, text in paragraphs:
+            # Most paragraphs name none of the speech's people and places: only the named are cut into sentences.
+            named_here = [entry for entry in wanted if any(form in text for form in entry.forms)]
+            if not named_here:
+                continue
             for match in _SENTENCE.finditer(text):
                 sentence = match.group(0).strip()
-                for entry in wanted:
+                for entry in named_here:
                     spans = _spans(sentence, entry)
                     if spans:
                         start, end = spans[0]

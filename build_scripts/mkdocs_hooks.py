@@ -14,7 +14,7 @@ from mkdocs.utils import get_relative_url
 from build_scripts.browse import memberships
 from build_scripts.cite import author, bibtex, gbt7714, report_url
 from build_scripts.extract import date_label
-from build_scripts import hant, search_index
+from build_scripts import search_index
 from build_scripts.offline_search import script_index
 from build_scripts.sources import published_name, raw_bytes
 from build_scripts.writer import REDIRECTS, SPEECH_DIR, sort_key
@@ -33,8 +33,6 @@ STAGE_LABELS = {
 }
 RAW_DIR = "raw"
 
-_raw_files: dict[str, str] = {}
-_sources: dict[str, str] = {}  # a speech page's Markdown, published beside it: site path → docs path
 _files = None  # the build's files, to find the pages related speeches link to
 _categories: dict[str, list[dict]] = {}  # a speech's browse pages, by its id
 _neighbours: dict[str, dict] = {}  # the speeches before and after each one in the archive's order, by its id
@@ -55,11 +53,6 @@ def on_config(config, **kwargs):
         # A page opened from file:// has no server to turn a folder's address into its index.html.
         config.use_directory_urls = False
     return config
-
-
-def on_pre_build(config, **kwargs):
-    _raw_files.clear()
-    _sources.clear()
 
 
 def on_files(files, config, **kwargs):
@@ -120,19 +113,16 @@ def related_links(meta: dict, page) -> list[dict]:
 
 def edition_links(meta: dict, page) -> list[dict]:
     """The speech's other editions, each with the address of its raw file, published beside the page's own."""
-    links = []
-    for edition in meta.get("editions") or []:
-        raw = raw_path(meta["id"], edition["source_file"])
-        _raw_files[raw] = edition["source_file"]
-        links.append({**edition, "raw_url": get_relative_url(quote(raw), page.url)})
-    return links
+    return [
+        {**edition, "raw_url": get_relative_url(quote(raw_path(meta["id"], edition["source_file"])), page.url)}
+        for edition in meta.get("editions") or []
+    ]
 
 
 def downloads(page) -> list[dict]:
     """The page's own text in other forms: its Markdown source, plain text and JSON, published beside it."""
     src = page.file.src_uri
     stem = src[: -len(".md")]
-    _sources[src] = page.file.abs_src_path
     return [
         {"label": label, "url": get_relative_url(path, page.url), "type": kind}
         for label, path, kind in (
@@ -189,7 +179,6 @@ def on_page_context(context, page, config, nav, **kwargs):
     for routine in record["counted"]:
         counts[routine["stage"], routine["kind"]] += routine["count"]
     raw = raw_path(meta["id"], record["source_file"])
-    _raw_files[raw] = record["source_file"]
     context["record"] = {
         "total": sum(counts.values()),
         "sha256": record["sha256"],
@@ -208,28 +197,33 @@ def on_page_context(context, page, config, nav, **kwargs):
     context["neighbours"] = neighbour_links(meta, page)
     context["citation"] = citation(meta, config)
     context["report_url"] = report_url(config.extra["repository"], meta, f"{SPEECH_DIR}/{meta['id']}/")
+    sources = [record["source_file"], *(edition["source_file"] for edition in meta.get("editions") or [])]
+    _publish(config, page, {raw_path(meta["id"], source): source for source in sources})
     return context
 
 
-def on_post_build(config, **kwargs):
-    if config.extra.get("script") == hant.SCRIPT:  # its raw files, page sources and search index are the archive's (hant_hooks)
-        return
-    _publish_raw_files(config)
-    for target, source in sorted(_sources.items()):
-        (Path(config.site_dir) / target).write_bytes(Path(source).read_bytes())
-    offline = bool(config.extra.get("offline"))
-    for folder in search_index.index(Path(config.site_dir), _shards, offline):
-        if offline:
-            script_index(folder)
+def _publish(config, page, raw_files: dict[str, str]) -> None:
+    """Write a speech page's raw files (site path → source file) and its Markdown beside the page.
 
-
-def _publish_raw_files(config) -> None:
+    Each page's files are written with the page, so that the processes sharing a build's
+    pages (parallel_hooks) each publish their own.
+    """
     seeds = Path(os.environ.get("JIANGHUA_SEEDS") or Path(config.config_file_path).parent / "seeds")
     site = Path(config.site_dir)
     # Dumps given with `jianghua build --import` are outside seeds/; the command line names their folders.
     folders = [seeds, *(Path(p) for p in os.environ.get("JIANGHUA_IMPORTS", "").split(os.pathsep) if p)]
-    for target, source_file in sorted(_raw_files.items()):
+    for target, source_file in sorted(raw_files.items()):
         data = raw_bytes(source_file, folders)
         if data is not None:
             (site / target).parent.mkdir(parents=True, exist_ok=True)
             (site / target).write_bytes(data)
+    source = site / page.file.src_uri
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_bytes(Path(page.file.abs_src_path).read_bytes())
+
+
+def on_post_build(config, **kwargs):
+    offline = bool(config.extra.get("offline"))
+    for folder in search_index.index(Path(config.site_dir), _shards, offline, search_index.at_once()):
+        if offline:
+            script_index(folder)

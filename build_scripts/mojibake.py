@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
+import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from . import charlm
 from .speech import Change
@@ -111,6 +115,7 @@ class _Choices:
     weight: dict[str, float]  # folded form -> log10 (unigram probability x backoff weight)
     mass: float  # sum of 10 ** weight
     unigram_mass: float  # sum of unigram probabilities
+    serial: int = field(default_factory=itertools.count().__next__)  # names these choices in _CHOSEN's keys
 
 
 _NO_CHOICE = _Choices({}, frozenset(), (), (), {}, 0.0, 0.0)
@@ -317,7 +322,9 @@ def _pair_of(tok: _Token) -> tuple[int, int]:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays for each field it sets, and a search makes a step
+# for every hypothesis it weighs. Nothing changes a step once made.
+@dataclass(slots=True)
 class _Step:
     """What one hypothesis made of one token; steps chain back to the start of the search."""
 
@@ -347,14 +354,7 @@ class _Search:
         self.lm = lm
         self.fold = lm.fold_char
         self.logp = lm.logp_char
-        self.penalties = dict.fromkeys(tables.variants, COST_VARIANT)
-        if script:
-            other = tables.simplified if script == "traditional" else tables.traditional
-            self.penalties.update(dict.fromkeys(other, COST_OTHER_SCRIPT))
-            if script == "traditional":
-                self.penalties.update(dict.fromkeys(tables.not_traditional, COST_NOT_TRADITIONAL))
-        self.followers, self.preceders = lm.neighbours
-        self.unigram, self.bigram, self.backoff = lm.logp[0], lm.logp[1], lm.backoff
+        self.penalties = _penalties(script)
         self.tokens: list[_Token] = []
         self.origin = 0
         self.frontier = 0.0
@@ -377,11 +377,12 @@ class _Search:
         """A successor of `state` that made `output` of token `index`."""
         score = state.score + cost
         context = state.context
+        fold, logp, penalties = self.fold, self.logp, self.penalties
         for char in output if scored is None else scored:
-            folded = self.fold.get(char, char)
-            value = self.logp(context, folded)
+            folded = fold.get(char, char)
+            value = logp(context, folded)
             score += value if folded != "？" or value > QUESTION_FLOOR else QUESTION_FLOOR
-            score += self.penalties.get(char, 0.0)
+            score += penalties.get(char, 0.0)
             context = context[-1:] + folded
         return _State(
             score, pending, context, trail, _Step(state.step, index, output, pending is None, chosen), state.rivals
@@ -392,58 +393,9 @@ class _Search:
         step = _Step(state.step, index, output, pending is None)
         return _State(state.score + cost, pending, state.context, state.trail, step, state.rivals)
 
-    def choose(self, state: _State, choices: _Choices, follow: str | None, narrow: bool = False) -> list[str]:
-        """The few likeliest of `choices` after the state's context (and before `follow`).
-
-        A choice never seen after the context's last character scores a constant plus
-        its own weight (and its bigram with `follow`), so only the characters seen next
-        to a neighbour and the head of the ranking are worth the full model.
-        """
-        context = state.context
-        previous = context[-1:]
-        logp = self.logp
-        after = self.followers.get(previous, _EMPTY)
-        if narrow:
-            seen = _narrowed(self.lm, choices, previous, follow)
-        else:
-            seen = choices.keys & after
-        scored = []
-        for folded in seen:
-            value = logp(context, folded)
-            if follow is not None:
-                value += logp(previous + folded, follow)
-            scored.append((value, folded))
-        unseen = self.unseen_backoff(context)
-        unigram, bigram, backoff = self.unigram, self.bigram, self.backoff
-        if follow is not None and not narrow:
-            # Seen before `follow` only: no trigram can apply, the bigram with `follow` does.
-            for folded in (choices.keys & self.preceders.get(follow, _EMPTY)) - seen:
-                scored.append((unseen + unigram[folded] + bigram[folded + follow], folded))
-        tail = unigram.get(follow, charlm.UNKNOWN_LOGP) if follow is not None else 0.0
-        for folded in (choices.ranked if follow is not None else choices.by_unigram)[:3]:
-            if folded not in after:
-                value = unseen + unigram[folded]
-                if follow is not None:
-                    extra = bigram.get(folded + follow)
-                    value += extra if extra is not None else backoff(folded) + tail
-                scored.append((value, folded))
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        chosen: list[str] = []
-        for _, folded in scored:
-            if folded not in chosen:
-                chosen.append(folded)
-                if len(chosen) == CANDIDATES:
-                    break
-        return [char for folded in chosen for char in choices.chars[folded]]
-
-    def unseen_backoff(self, context: str) -> float:
-        """log10 backoff weight paid by a character never seen after `context`'s last character."""
-        if not context:
-            return 0.0
-        weight = self.backoff(context[-1])
-        if len(context) >= 2:
-            weight += self.backoff(context[-2:])
-        return weight
+    def choose(self, state: _State, choices: _Choices, follow: str | None, narrow: bool = False) -> tuple[str, ...]:
+        """The few likeliest of `choices` after the state's context (and before `follow`): see `_choose`."""
+        return _choose(self.lm, state.context, choices, follow, narrow)
 
     # -- transitions ------------------------------------------------------------------
 
@@ -593,7 +545,7 @@ class _Search:
         choices = self.choose(state, candidates, follow)
         if tok is not None and _pair_of(tok)[0] == 0xA3:
             # The token may also be the A3 of a full stop, so the character need not suit the token.
-            choices += [c for c in self.choose(state, candidates, None) if c not in choices]
+            choices += tuple(c for c in self.choose(state, candidates, None) if c not in choices)
         out = []
         for char in choices:
             trail = self.tables.code[char] & 0xFF
@@ -641,11 +593,11 @@ class _Search:
         if tok.kind == "G" and pending < 0x81:
             return []
         side = "private" if lead == LOST else "trail"
+        follow = self.peek(index + 1, pending)
         for first in self.choose(state, first_choices, None, narrow=lead == LOST)[:3]:
             mid = self.emit(
                 state, index, first, COST_PRIVATE_DROPPED, LOST, self.tables.code[first] & 0xFF, ((0, side, lead),)
             )
-            follow = self.peek(index + 1, pending)
             for second in self.choose(mid, _high_leads(trail), follow)[:3]:
                 after = self.emit(mid, index, second, 0.0, pending, trail, ((0, "lead", trail),))
                 out.append(self.merged(state, index, first, ((0, side, lead),), after))
@@ -739,6 +691,9 @@ def _steps(step: _Step | None) -> list[_Step]:
     return steps
 
 
+_SCORE = operator.attrgetter("score")
+
+
 def _prune(states: list[_State]) -> list[_State]:
     """Merge hypotheses the model can no longer tell apart (keeping the best), then keep the best few."""
     merged: dict[tuple, _State] = {}
@@ -751,18 +706,120 @@ def _prune(states: list[_State]) -> list[_State]:
         winner, loser = (state, rival) if state.score > rival.score else (rival, state)
         winner.rivals += (1.0 + loser.rivals) * 10 ** (loser.score - winner.score)
         merged[key] = winner
-    ranked = sorted(merged.values(), key=lambda s: -s.score)
+    ranked = sorted(merged.values(), key=_SCORE, reverse=True)
     floor = ranked[0].score - BEAM_MARGIN
     return [s for s in ranked[:BEAM_WIDTH] if s.score >= floor]
+
+
+# Answers the search asks for again and again, within a speech and across speeches. Plain
+# dictionaries of strings and numbers, emptied when full: the garbage collector soon stops
+# watching such keys and answers, where functools.lru_cache's entries would lengthen every
+# full collection of a long-lived worker.
+_MEMO_SIZE = 1 << 15
+_CHOSEN: dict[tuple[str, int, str | None, bool], tuple[str, ...]] = {}  # see _choose
+_IMPROBABLE: dict[str, bool] = {}  # see _improbable
+
+
+def _remember(memo: dict, key, answer):
+    """`answer`, stored in `memo` under `key` (emptying `memo` first when it is full)."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = answer
+    return answer
+
+
+def _choose(lm: charlm.CharLM, context: str, choices: _Choices, follow: str | None, narrow: bool) -> tuple[str, ...]:
+    """`_likeliest`, remembered (one context, the same surviving byte: asked for again and again).
+
+    `lm` is the one model every search uses, the one `choices` were weighed with.
+    """
+    key = (context, choices.serial, follow, narrow)
+    chosen = _CHOSEN.get(key)
+    return chosen if chosen is not None else _remember(_CHOSEN, key, _likeliest(lm, context, choices, follow, narrow))
+
+
+def _likeliest(lm: charlm.CharLM, context: str, choices: _Choices, follow: str | None, narrow: bool) -> tuple[str, ...]:
+    """The few likeliest of `choices` after the folded `context` (and before `follow`), as characters.
+
+    A choice never seen after the context's last character scores a constant plus
+    its own weight (and its bigram with `follow`), so only the characters seen next
+    to a neighbour and the head of the ranking are worth the full model.
+    """
+    previous = context[-1:]
+    logp = lm.logp_char
+    followers, preceders = lm.neighbours
+    after = followers.get(previous, _EMPTY)
+    if narrow:
+        seen = _narrowed(lm, choices, previous, follow)
+    else:
+        seen = choices.keys & after
+    scored = []
+    for folded in seen:
+        value = logp(context, folded)
+        if follow is not None:
+            value += logp(previous + folded, follow)
+        scored.append((-value, folded))
+    unseen = _unseen_backoff(lm, context)
+    unigram, bigram, backoff = lm.logp[0], lm.logp[1], lm.backoff
+    if follow is not None and not narrow:
+        # Seen before `follow` only: no trigram can apply, the bigram with `follow` does.
+        for folded in (choices.keys & preceders.get(follow, _EMPTY)) - seen:
+            scored.append((-(unseen + unigram[folded] + bigram[folded + follow]), folded))
+    tail = unigram.get(follow, charlm.UNKNOWN_LOGP) if follow is not None else 0.0
+    for folded in (choices.ranked if follow is not None else choices.by_unigram)[:3]:
+        if folded not in after:
+            value = unseen + unigram[folded]
+            if follow is not None:
+                extra = bigram.get(folded + follow)
+                value += extra if extra is not None else backoff(folded) + tail
+            scored.append((-value, folded))
+    scored.sort()  # likeliest first (each entry holds minus its score), ties by character
+    chosen: list[str] = []
+    for _, folded in scored:
+        if folded not in chosen:
+            chosen.append(folded)
+            if len(chosen) == CANDIDATES:
+                break
+    return tuple(char for folded in chosen for char in choices.chars[folded])
+
+
+def _unseen_backoff(lm: charlm.CharLM, context: str) -> float:
+    """log10 backoff weight paid by a character never seen after `context`'s last character."""
+    if not context:
+        return 0.0
+    weight = lm.backoff(context[-1])
+    if len(context) >= 2:
+        weight += lm.backoff(context[-2:])
+    return weight
 
 
 # --------------------------------------------------------------------------- the stage
 
 
+_TRADITIONAL, _SIMPLIFIED = 1, 2
+
+
+@functools.lru_cache(maxsize=1)
+def _script_of() -> np.ndarray:
+    """Per code point, _TRADITIONAL or _SIMPLIFIED for a character only that script uses, else 0.
+
+    One entry past the last such character stays 0, for every code point beyond it.
+    """
+    tables = _tables()
+    marked = [*tables.traditional, *tables.simplified]
+    script_of = np.zeros(max(map(ord, marked)) + 2, dtype=np.uint8)
+    script_of[[ord(c) for c in tables.traditional]] = _TRADITIONAL
+    script_of[[ord(c) for c in tables.simplified]] = _SIMPLIFIED
+    return script_of
+
+
 def _script(text: str, tables: _Tables) -> str | None:
     """ "traditional" or "simplified" when the document clearly is; then characters of the other script are suspect."""
-    traditional = sum(1 for c in text if c in tables.traditional)
-    simplified = sum(1 for c in text if c in tables.simplified)
+    # Counted over the code points at once: a Python loop over every character took a
+    # fifth of the repair of a document without damage.
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    counts = np.bincount(_script_of().take(code_points, mode="clip"), minlength=3)
+    traditional, simplified = int(counts[_TRADITIONAL]), int(counts[_SIMPLIFIED])
     if traditional >= 5 and traditional > 2 * simplified:
         return "traditional"
     if simplified >= 20 and simplified > 10 * traditional:
@@ -770,22 +827,47 @@ def _script(text: str, tables: _Tables) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=3)
+def _penalties(script: str | None) -> dict[str, float]:
+    """Log10 cost of each character unlikely in a document of `script` (None: unknown), for the search to add.
+
+    Built once per script and shared: the search only reads it.
+    """
+    tables = _tables()
+    penalties = dict.fromkeys(tables.variants, COST_VARIANT)
+    if script:
+        other = tables.simplified if script == "traditional" else tables.traditional
+        penalties.update(dict.fromkeys(other, COST_OTHER_SCRIPT))
+        if script == "traditional":
+            penalties.update(dict.fromkeys(tables.not_traditional, COST_NOT_TRADITIONAL))
+    return penalties
+
+
 def _left_context(lm: charlm.CharLM, tables: _Tables, before: str) -> tuple[str, int | None, str]:
     """The model context, the last trail byte and the last character of the output just before a search."""
     tail = _ANNOTATION.sub("", before[-24:])
     key = tables.code.get(tail[-1]) if tail else None
-    return lm.fold(tail)[-2:] or "\n", (key & 0xFF if key is not None else None), tail[-1:]
+    return lm.fold(tail[-2:]) or "\n", (key & 0xFF if key is not None else None), tail[-1:]
 
 
 def _worth_searching(lm: charlm.CharLM, text: str, pos: int) -> bool:
     """Whether a search from `pos` may find anything: the text as it stands is improbable there."""
     if text[pos] not in _COMMON_PUNCTUATION:
         return True
-    following = lm.fold(_ANNOTATION.sub("", text[pos : pos + 20]))[:3]
-    if len(following) < 3:
-        return True
+    following = lm.fold(_ANNOTATION.sub("", text[pos : pos + 20])[:3])
+    return len(following) < 3 or _improbable(lm, following)
+
+
+def _improbable(lm: charlm.CharLM, following: str) -> bool:
+    """Whether three folded characters, the first a punctuation mark, read too improbably to be clean text.
+
+    Remembered: the same few thousand openings follow a comma or a colon again and again.
+    """
+    known = _IMPROBABLE.get(following)
+    if known is not None:
+        return known
     score = lm.logp_char(following[0], following[1]) + lm.logp_char(following[:2], following[2])
-    return score < START_THRESHOLD
+    return _remember(_IMPROBABLE, following, score < START_THRESHOLD)
 
 
 def _posterior(lm: charlm.CharLM, tables: _Tables, window: str, offset: int, side: str, key) -> tuple[float, list[str]]:
@@ -798,8 +880,8 @@ def _posterior(lm: charlm.CharLM, tables: _Tables, window: str, offset: int, sid
     chosen = lm.fold_char.get(window[offset], window[offset])
     if chosen not in choices.keys:
         return 0.0, []
-    left = lm.fold(_ANNOTATION.sub("", window[max(0, offset - 12) : offset]))[-2:]
-    right = lm.fold(_ANNOTATION.sub("", window[offset + 1 : offset + 16]))[:2]
+    left = lm.fold(_ANNOTATION.sub("", window[max(0, offset - 12) : offset])[-2:])
+    right = lm.fold(_ANNOTATION.sub("", window[offset + 1 : offset + 16])[:2])
     followers, preceders = lm.neighbours
     pool = {chosen} | set(choices.ranked[:3]) | set(choices.by_unigram[:3])
     if len(choices.keys) > 1000:

@@ -11,8 +11,10 @@ at most PASSAGE_LINKS of them, each at least SIMILAR to it, and every link has i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .speech import Block, Speech
@@ -49,12 +51,30 @@ def shingles(text: str, size: int = SHINGLE) -> frozenset[str]:
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:
+    if a is b:  # one text's shingles, met often in a cluster: no need to intersect them
+        return 1.0 if a else 0.0
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def minhashes(sets: Iterable[frozenset[str]], num_perm: int = NUM_PERM) -> list[MinHash]:
-    """One MinHash a shingle set, all with the same (seeded) permutations, so equal sets give equal hashes."""
-    return MinHash.bulk(([s.encode("utf-8") for s in sorted(shingle_set)] for shingle_set in sets), num_perm=num_perm)
+@lru_cache(maxsize=1)
+def _unhashed() -> MinHash:
+    """A MinHash of nothing, whose (seeded) permutations every signature copies, so equal sets give equal hashes."""
+    return MinHash(num_perm=NUM_PERM)
+
+
+def signature(text: str) -> np.ndarray:
+    """A normalized text in; the hash values of the MinHash of its shingles out."""
+    minhash = _unhashed().copy()
+    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
+    return minhash.hashvalues
+
+
+def signatures(texts: Sequence[str]) -> list[np.ndarray]:
+    """Normalized texts in; their signatures out, in order."""
+    return [signature(text) for text in texts]
+
+
+Signer = Callable[[Sequence[str]], list[np.ndarray]]  # `signatures`, or the same worked out elsewhere (on all cores, once a build)
 
 
 def passages(blocks: Sequence[Block]) -> list[tuple[str, str]]:
@@ -77,18 +97,35 @@ def passages(blocks: Sequence[Block]) -> list[tuple[str, str]]:
     return found
 
 
-def clusters(texts: Sequence[str], weights: Sequence[int]) -> list[list[int]]:
-    """Distinct texts grouped into clusters of near-duplicates, as lists of indices into `texts`.
+@lru_cache(maxsize=1)
+def bands() -> list[tuple[int, int]]:
+    """The bands of the signatures that datasketch's LSH index takes for SIMILAR: texts that agree on a whole band are candidates."""
+    return MinHashLSH(threshold=SIMILAR, num_perm=NUM_PERM).hashranges
+
+
+def buckets(hashes: np.ndarray) -> list[tuple[list[int], dict[int, list[int]]]]:
+    """The texts' signatures (a row each) in; for each band, the number of each text's bucket and the texts of each bucket that holds more than one."""
+    found = []
+    for start, end in bands():
+        _, which = np.unique(hashes[:, start:end], axis=0, return_inverse=True)
+        which = which.ravel()
+        shared = np.flatnonzero(np.bincount(which)[which] > 1)
+        order = shared[np.argsort(which[shared], kind="stable")]
+        runs = np.split(order, np.flatnonzero(np.diff(which[order])) + 1) if len(order) else []
+        found.append((which.tolist(), {int(which[run[0]]): run.tolist() for run in runs}))
+    return found
+
+
+def clusters(texts: Sequence[str], weights: Sequence[int], sign: Signer = signatures) -> list[list[int]]:
+    """Distinct texts grouped into clusters of near-duplicates, as lists of indices into `texts`; `sign` gives the texts' signatures.
 
     A cluster forms around the heaviest text not yet taken (then the first), and takes every
     text the LSH buckets offer whose Jaccard with that centre is at least SIMILAR; so every
     member resembles the centre, and a chain of small changes never joins unlike texts.
     """
-    hashes = minhashes(shingles(text) for text in texts)
-    index = MinHashLSH(threshold=SIMILAR, num_perm=NUM_PERM)
-    with index.insertion_session() as session:
-        for key, minhash in enumerate(hashes):
-            session.insert(key, minhash, check_duplication=False)
+    if not texts:
+        return []
+    banded = buckets(np.array(sign(texts)))
     taken: set[int] = set()
     found = []
     for centre in sorted(range(len(texts)), key=lambda k: (-weights[k], k)):
@@ -96,48 +133,54 @@ def clusters(texts: Sequence[str], weights: Sequence[int]) -> list[list[int]]:
             continue
         taken.add(centre)
         members = [centre]
-        # Shingles are made again where a pair is checked: kept for every text, they would outweigh the rest.
-        near = shingles(texts[centre])
-        for other in sorted(index.query(hashes[centre])):
-            if other not in taken and jaccard(near, shingles(texts[other])) >= SIMILAR:
-                taken.add(other)
-                members.append(other)
+        offered = {other for which, shared in banded for other in shared.get(which[centre], ())}
+        if offered:
+            # Shingles are made again where a pair is checked: kept for every text, they would outweigh the rest.
+            near = shingles(texts[centre])
+            for other in sorted(offered):
+                if other not in taken and jaccard(near, shingles(texts[other])) >= SIMILAR:
+                    taken.add(other)
+                    members.append(other)
         found.append(sorted(members))
     return found
 
 
-def clustered(speeches: Sequence[Speech]) -> tuple[list[tuple[int, str, str]], list[list[int]]]:
-    """Speeches in; their passages (speech number, paragraph anchor, text) and the clusters of near-identical ones that two speeches or more hold (sorted passage numbers) out."""
+def clustered(speeches: Sequence[Speech], sign: Signer = signatures) -> tuple[list[tuple[int, str, str]], list[list[int]]]:
+    """Speeches in; their passages (speech number, paragraph anchor, text) and the clusters of near-identical ones that two speeches or more hold (sorted passage numbers) out.
+
+    `sign` gives the signatures of the distinct passage texts.
+    """
     units = [(n, anchor, text) for n, speech in enumerate(speeches) for anchor, text in passages(speech.blocks)]
     same: dict[str, list[int]] = {}
     for unit, (_, _, text) in enumerate(units):
         same.setdefault(text, []).append(unit)
     texts = list(same)
     found = []
-    for cluster in clusters(texts, [len(same[text]) for text in texts]):
+    for cluster in clusters(texts, [len(same[text]) for text in texts], sign):
         members = sorted(unit for k in cluster for unit in same[texts[k]])
         if len({units[unit][0] for unit in members}) > 1:
             found.append(members)
     return units, found
 
 
-def shared_passages(speeches: Sequence[Speech]) -> dict[str, list[dict]]:
-    """For each speech id, its paragraphs that hold a passage found in other speeches, in reading order.
+def shared_passages(speeches: Sequence[Speech], sign: Signer = signatures) -> dict[str, list[dict]]:
+    """For each speech id, its paragraphs that hold a passage found in other speeches, in reading order; `sign` as for `clustered`.
 
     Each is {"anchor", "count": how many other speeches hold its passages, "also": [{"id", "title", "anchor",
     "paragraph"}]}, the places linked to being the ones nearest in the archive's order; `speeches` are in that order.
     """
-    units, found = clustered(speeches)
+    units, found = clustered(speeches, sign)
     linked: dict[int, set[int]] = {}
     holders: dict[int, int] = {}
     for members in found:
         held_by = len({units[unit][0] for unit in members})
-        sets = {unit: shingles(units[unit][2]) for unit in members}
+        # Most members of a cluster are one text in many speeches: its shingles are made once.
+        sets = {text: shingles(text) for text in {units[unit][2] for unit in members}}
         for place, unit in enumerate(members):
             holders[unit] = held_by - 1
             for other in members[place + 1 : place + 1 + PASSAGE_LINKS // 2]:
                 # Two members both like the centre may be less like each other: a link needs them alike.
-                if units[other][0] != units[unit][0] and jaccard(sets[unit], sets[other]) >= SIMILAR:
+                if units[other][0] != units[unit][0] and jaccard(sets[units[unit][2]], sets[units[other][2]]) >= SIMILAR:
                     linked.setdefault(unit, set()).add(other)
                     linked.setdefault(other, set()).add(unit)
     by_paragraph: dict[tuple[int, str], tuple[set[tuple[int, str]], int]] = {}

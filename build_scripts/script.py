@@ -10,6 +10,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 from .speech import Change, Speech
@@ -22,19 +23,30 @@ def converter(config: str = CONFIG) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+def _code_points(text: str) -> np.ndarray:
+    """The text's code points as an array (a lone surrogate too: it is one like any other here)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _differing_runs(before: str, after: str) -> list[tuple[int, int]]:
+    """(start, end) of each maximal run of positions where two texts of the same length differ.
+
+    >>> _differing_runs("縣委書記會", "县委书记會")
+    [(0, 1), (2, 4)]
+    """
+    differs = _code_points(before) != _code_points(after)
+    # A run starts where a position differs and the one before it does not, and ends likewise.
+    edges = np.flatnonzero(np.diff(differs, prepend=False, append=False)).tolist()
+    return list(zip(edges[::2], edges[1::2]))
+
+
 def _runs(before: str, after: str) -> list[Change]:
     """Changes turning `before` into `after`, one per run of converted characters."""
     if len(before) == len(after):
-        changes, start = [], None
-        for i, (a, b) in enumerate(zip(before, after)):
-            if a != b and start is None:
-                start = i
-            elif a == b and start is not None:
-                changes.append(Change("script", "to-simplified", start, before[start:i], after[start:i]))
-                start = None
-        if start is not None:
-            changes.append(Change("script", "to-simplified", start, before[start:], after[start:]))
-        return changes
+        return [
+            Change("script", "to-simplified", start, before[start:end], after[start:end])
+            for start, end in _differing_runs(before, after)
+        ]
     matcher = SequenceMatcher(None, before, after, autojunk=False)
     return [
         Change("script", "to-simplified", i1, before[i1:i2], after[j1:j2])

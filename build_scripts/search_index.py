@@ -18,6 +18,7 @@ from pathlib import Path
 # archive's size; smaller shards would cost a query more, as each adds its index chunks to it.
 SHARD_SIZE = 1500
 SHARD_SIZE_ENV = "JIANGHUA_SHARD_SIZE"  # lets a test split a small archive into several shards
+AT_ONCE_ENV = "JIANGHUA_INDEX_AT_ONCE"  # Pagefind runs at a time (default 1: each needs the memory of its shard)
 # Shards are filled to 90 % on average, as the hash spreads speeches a little unevenly; a
 # shard over the limit then is rare, and the number of shards follows the number of speeches.
 FILL = 0.9
@@ -28,6 +29,10 @@ MERGED = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_fragment", ".pf_f
 
 def shard_size() -> int:
     return int(os.environ.get(SHARD_SIZE_ENV) or SHARD_SIZE)
+
+
+def at_once() -> int:
+    return int(os.environ.get(AT_ONCE_ENV) or 1)
 
 
 def folder(number: int) -> str:
@@ -65,31 +70,48 @@ def shards(speech_ids: list[str], size: int) -> list[list[str]]:
         count += 1
 
 
-def index(site: Path, pages: list[list[str]], offline: bool) -> list[Path]:
+def index(site: Path, pages: list[list[str]], offline: bool, at_once: int = 1) -> list[Path]:
     """Index each shard's pages (paths in the site) with Pagefind's extended build, which segments
-    Chinese words, into the shard's folder; return the folders.
+    Chinese words, into the shard's folder, `at_once` shards at a time; return the folders.
 
-    The shards are indexed one after another: two at once saved a third of the time on two cores
-    but needed the memory of both.
+    Pagefind indexes on one core, so two runs at once take half the time on two cores, and
+    need the memory of both.
     """
     # From file:// a result must name the page's file, index.html included.
     keep_files = ["--keep-index-url"] if offline else []
     # Pagefind adds to a folder it finds; an earlier index's pieces would stay beside the new one's.
     for stale in [site / FOLDER, *site.glob(f"{FOLDER}-*")]:
         shutil.rmtree(stale, ignore_errors=True)
-    folders = []
-    for number, shard in enumerate(pages):
-        out = site / folder(number)
-        with tempfile.TemporaryDirectory() as work:
+    folders = [site / folder(number) for number in range(len(pages))]
+    running: list[tuple[int, subprocess.Popen, tempfile.TemporaryDirectory]] = []
+    try:
+        for number, shard in enumerate(pages):
+            if len(running) == at_once:
+                _finish(*running.pop(0), folders)
+            work = tempfile.TemporaryDirectory()
             # Pagefind reads its configuration from the folder it runs in; a glob naming a
             # thousand pages is safer there than on the command line.
-            (Path(work) / "pagefind.json").write_text(json.dumps({"glob": "{" + ",".join(shard) + "}"}), encoding="utf-8")
+            (Path(work.name) / "pagefind.json").write_text(json.dumps({"glob": "{" + ",".join(shard) + "}"}), encoding="utf-8")
             # The later runs would repeat the first one's notes.
             quiet = "--silent" if number else "--quiet"
-            command = [sys.executable, "-m", "pagefind", "--site", str(site.resolve()), "--output-path", str(out.resolve())]
-            subprocess.run([*command, quiet, *keep_files], cwd=work, check=True)
-        if number:
-            for path in sorted(p for p in out.rglob("*") if p.is_file() and not p.name.endswith(MERGED)):
-                path.unlink()
-        folders.append(out)
+            command = [sys.executable, "-m", "pagefind", "--site", str(site.resolve()), "--output-path", str(folders[number].resolve())]
+            running.append((number, subprocess.Popen([*command, quiet, *keep_files], cwd=work.name), work))
+        while running:
+            _finish(*running.pop(0), folders)
+    finally:
+        for _, run, work in running:  # after a failed run: the others are not needed
+            run.kill()
+            run.wait()
+            work.cleanup()
     return folders
+
+
+def _finish(number: int, run: subprocess.Popen, work: tempfile.TemporaryDirectory, folders: list[Path]) -> None:
+    """Wait for a shard's Pagefind run; keep only what the browser fetches from a shard merged into the first."""
+    status = run.wait()
+    work.cleanup()
+    if status:
+        raise subprocess.CalledProcessError(status, run.args)
+    if number:
+        for path in sorted(p for p in folders[number].rglob("*") if p.is_file() and not p.name.endswith(MERGED)):
+            path.unlink()

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 
-@dataclass(frozen=True)
+# Kept by value once per speech when it is pickled: a character converted or a mark made full-width.
+SHORT = 2
+
+
+def _shared(text: str) -> str:
+    return sys.intern(text) if len(text) <= SHORT else text
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One edit a stage made: `original` at `position` of the stage's input became `replacement`."""
 
@@ -34,6 +43,25 @@ class Change:
         if self.note:
             data["note"] = self.note
         return data
+
+    def in_pass(self, step: int) -> Change:
+        """This change numbered as made by pass `step`: `dataclasses.replace(self, step=step)`.
+
+        Written out, because `replace` looks the fields up on every call, and cleaning
+        renumbers every change of a speech (thousands) at each stage.
+
+        >>> change = Change("s", "k", 3, "a", "b", 0.5, "note", 1)
+        >>> change.in_pass(4) == replace(change, step=4)
+        True
+        """
+        return Change(self.stage, self.kind, self.position, self.original, self.replacement, self.confidence, self.note, step)
+
+    def __reduce__(self):
+        # A speech has thousands of changes, most of them to a character or two, and the main
+        # process of a build holds every speech's: pickle writes an interned string once per
+        # speech, so each comes back as one object rather than thousands.
+        fields = (_shared(self.original), _shared(self.replacement), self.confidence, self.note, self.step)
+        return Change, (self.stage, self.kind, self.position, *fields)
 
 
 @dataclass(frozen=True)
@@ -67,7 +95,7 @@ class Speech:
 
     def with_text(self, text: str, changes: list[Change]) -> "Speech":
         base = self.changes[-1].step + 1 if self.changes else 0
-        renumbered = tuple(replace(c, step=base + c.step) for c in changes)
+        renumbered = tuple(c.in_pass(base + c.step) for c in changes)
         return replace(self, text=text, changes=self.changes + renumbered)
 
     def warn(self, message: str) -> "Speech":
@@ -106,7 +134,7 @@ def in_sequence(text: str, *passes: Callable[[str], tuple[str, list[Change]]]) -
     changes: list[Change] = []
     for step, apply in enumerate(passes):
         text, made = apply(text)
-        changes.extend(replace(c, step=step) for c in made)
+        changes.extend(c.in_pass(step) for c in made)
     return text, changes
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import partial, wraps
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 
 import yaml
 
 from .downloads import DATA_DIR, FEED, atom_feed, corpus_jsonl, data_page, metadata_csv, plain_text, speech_json
 from .extract import date_label, sort_date
+from .fanout import fan_out
 from .render import escape, render
 from .speech import Change, Speech
 
@@ -43,16 +49,21 @@ def is_routine(change: Change) -> bool:
     return change.stage in COUNTED_STAGES or change.kind in COUNTED_KINDS
 
 
+_COUNTED_AS = attrgetter("stage", "kind", "original", "replacement")
+
+
 def cleaning_record(speech: Speech) -> dict:
     """What cleaning did to a speech: each removal and repair in full, the routine edits counted."""
-    counted = Counter((c.stage, c.kind, c.original, c.replacement) for c in speech.changes if is_routine(c))
+    # A speech has thousands of routine changes: they are told apart once, and counted in C.
+    routine = [is_routine(c) for c in speech.changes]
+    counted = Counter(map(_COUNTED_AS, compress(speech.changes, routine)))
     return {
         "id": speech.meta["id"],
         "source_file": speech.source_file,
         "sha256": hashlib.sha256(speech.raw).hexdigest(),
         "encoding": speech.encoding,
         "warnings": list(speech.warnings),
-        "changes": [c.as_dict() for c in speech.changes if not is_routine(c)],
+        "changes": [c.as_dict() for c, counts in zip(speech.changes, routine) if not counts],
         "counted": [
             {"stage": stage, "kind": kind, "original": original, "replacement": replacement, "count": count}
             for (stage, kind, original, replacement), count in sorted(counted.items())
@@ -180,6 +191,63 @@ def _generated_dirs() -> tuple[str, ...]:
     return (SPEECH_DIR, DATA_DIR, *SECTIONS, GLOSSARY_DIR, *TITLES, EXPLORER_DIR, CHARTS_DIR)
 
 
+def speech_files(speech: Speech, mentions: Callable[[str], list[tuple[int, int, str]]]) -> dict[str, str]:
+    """A speech and the glossary's terms of a paragraph (see `render`) in; its page, cleaning record, plain text and JSON (path under docs/ → content) out."""
+    record = json.dumps(cleaning_record(speech), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return {
+        f"{SPEECH_DIR}/{speech.meta['id']}.md": render(speech, mentions),
+        f"{SPEECH_DIR}/{speech.meta['id']}.record.json": record + "\n",
+        f"{SPEECH_DIR}/{speech.meta['id']}.txt": plain_text(speech),
+        f"{SPEECH_DIR}/{speech.meta['id']}.json": speech_json(speech),
+    }
+
+
+def write_speech(docs: Path, mentions: Callable[[str], list[tuple[int, int, str]]], speech: Speech) -> tuple[list[str], int]:
+    """A speech's files (see `speech_files`) written under `docs` where they changed; their names, and how many were written."""
+    made = speech_files(speech, mentions)
+    return list(made), sum(write_if_changed(docs / name, content) for name, content in made.items())
+
+
+def signer() -> Callable[[Sequence[str]], list]:
+    """A function giving the signatures of passages' texts, each text's worked out once (on all cores) however often it is asked for.
+
+    Editions and shared passages cluster nearly the same texts: the second asks only for the
+    passages of the speeches that merging editions filled.
+    """
+    from .passages import signature  # noqa: PLC0415 - loads datasketch, needed only when the archive is written
+
+    known: dict[str, object] = {}
+
+    def sign(texts: Sequence[str]) -> list:
+        new = [text for text in texts if text not in known]
+        known.update(zip(new, fan_out(signature, new)))
+        return [known[text] for text in texts]
+
+    return sign
+
+
+def cycles_uncollected(func: Callable) -> Callable:
+    """`func` run with Python's cycle collector paused.
+
+    Writing the archive makes few reference cycles (some hundreds for a thousand speeches) but
+    millions of objects that stay alive, which each full collection walks: about a second a
+    thousand speeches, and more the larger the archive.
+    """
+
+    @wraps(func)
+    def run(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
+
+
+@cycles_uncollected
 def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, str]]) -> int:
     """Write every page of the archive under `docs`; remove generated files no longer produced."""
     # The corpus-wide steps load scikit-learn, datasketch and jieba's tables: only when the archive is written.
@@ -191,17 +259,13 @@ def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, s
     from .overview import home_files  # noqa: PLC0415
     from .passages import shared_passages  # noqa: PLC0415
 
-    speeches = merge_editions(sorted(speeches, key=lambda s: sort_key(s.meta)))
-    similar = related([(s.meta, s.text) for s in speeches])
-    shared = shared_passages(speeches)
+    sign = signer()
+    speeches = merge_editions(sorted(speeches, key=lambda s: sort_key(s.meta)), sign)
+    shared = shared_passages(speeches, sign)
+    del sign  # the signatures are many, and no step after needs them
+    similar = related([(s.meta, s.text) for s in speeches], mapper=fan_out)
     speeches = [s.with_meta(related=similar[s.meta["id"]], shared_passages=shared[s.meta["id"]]) for s in speeches]
-    files, mentions = glossary(speeches)
-    for speech in speeches:
-        files[f"{SPEECH_DIR}/{speech.meta['id']}.md"] = render(speech, mentions)
-        record = json.dumps(cleaning_record(speech), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        files[f"{SPEECH_DIR}/{speech.meta['id']}.record.json"] = record + "\n"
-        files[f"{SPEECH_DIR}/{speech.meta['id']}.txt"] = plain_text(speech)
-        files[f"{SPEECH_DIR}/{speech.meta['id']}.json"] = speech_json(speech)
+    files, mentions = glossary(speeches, fan_out)
     metas = [s.meta for s in speeches]
     files[f"{DATA_DIR}/index.md"] = data_page(len(metas))
     files[f"{DATA_DIR}/speeches.jsonl"] = corpus_jsonl(speeches)
@@ -215,13 +279,18 @@ def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, s
     warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
     files["report.md"] = report_page(refused, warnings)
     files[REDIRECTS] = yaml.safe_dump(redirects(docs, speeches), allow_unicode=True, sort_keys=True)
-    written = sum(write_if_changed(docs / name, content) for name, content in files.items())
+    # The processes that make a speech's files write them: the pages never pass back, nor pile up here.
+    made, written = set(), 0
+    for names, count in fan_out(partial(write_speech, docs, mentions), speeches):
+        made.update(names)
+        written += count
+    written += sum(write_if_changed(docs / name, content) for name, content in files.items())
     for folder in _generated_dirs():
         for stale in sorted((docs / folder).rglob("*"), reverse=True):
             name = stale.relative_to(docs).as_posix()
             if stale.is_dir():
                 if not any(stale.iterdir()):
                     stale.rmdir()
-            elif name not in files:
+            elif name not in files and name not in made:
                 stale.unlink()
     return written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -149,3 +150,25 @@ def test_no_leftover_damage_but_the_listed_mojibake(archive):
 def _pieces(span: str) -> list[str]:
     """Short pieces of a damaged span, to match the scanner's excerpts around it."""
     return [span[i : i + 2] for i in range(0, max(1, len(span) - 1))]
+
+
+def _site(archive, target, **env) -> dict[str, bytes]:
+    """The archive's site built into `target` with the given environment; every file's bytes by its path."""
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build; "
+         "mkdocs_build(*map(Path, sys.argv[1:]), hant=True)", str(archive["docs"]), str(SEEDS), str(target)],
+        check=True, capture_output=True, env={**os.environ, **env},
+    )
+    return {p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
+
+
+def test_the_site_does_not_depend_on_how_many_processes_build_it(archive, tmp_path):
+    one = _site(archive, tmp_path / "one", JIANGHUA_RENDER_JOBS="1")
+    built = {p.relative_to(archive["site"]).as_posix(): p.read_bytes() for p in sorted(archive["site"].rglob("*")) if p.is_file()}
+    assert one == built, "the site rendered by one process and by one per core"
+    # Three rendering processes and two Pagefind runs at once, over an index in three shards.
+    shards = {"JIANGHUA_SHARD_SIZE": "2"}
+    sequential = _site(archive, tmp_path / "sequential", JIANGHUA_RENDER_JOBS="1", **shards)
+    parallel = _site(archive, tmp_path / "parallel", JIANGHUA_RENDER_JOBS="3", JIANGHUA_INDEX_AT_ONCE="2", **shards)
+    assert {path.split("/")[0] for path in parallel if path.startswith("pagefind")} == {"pagefind", "pagefind-2", "pagefind-3"}
+    assert sequential == parallel

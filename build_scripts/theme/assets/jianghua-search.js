@@ -130,7 +130,7 @@
   // The Traditional edition's Pagefind: each result's stored text folded to Simplified for the
   // checks of find(); its title and excerpt stay as the reader sees them.
   function forEdition(index) {
-    if (!script.hasAttribute("data-hant")) return index;
+    if (document.documentElement.lang !== "zh-Hant") return index;
     var search = index.pagefind.search;
     index.pagefind = Object.assign({}, index.pagefind, {
       search: async function (term, options) {
