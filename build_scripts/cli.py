@@ -26,6 +26,7 @@ from .cache import SpeechCache
 from .extract import text_digest
 from .pipeline import Refused, process
 from .render import front_matter, render
+from .schema import FrontMatterError, validate
 from .writer import write_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,10 +64,6 @@ def _name_problem(name: str) -> str | None:
 
 def _check_front_matter(speech) -> None:
     """Refuse a speech whose page would not follow the front matter's schema, so that it cannot stop the site build."""
-    try:
-        from .schema import FrontMatterError, validate  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - a tree without the schema
-        return
     # The page begins with its front matter, so that block alone is rendered; libyaml reads
     # it back (PyYAML's pure-Python loader took most of a speech's time in this check).
     block = front_matter(speech.meta)

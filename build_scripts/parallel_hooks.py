@@ -50,7 +50,7 @@ def on_files(files, config, **kwargs):
     global _part, _report
     _children.clear()
     _part, _report = 0, None
-    pages = {file.src_uri: file for file in files.documentation_pages()}
+    pages = [file.src_uri for file in files.documentation_pages()]
     count = 1 if _serving else min(jobs(), len(pages))
     if count < 2:
         return files
@@ -67,11 +67,11 @@ def on_files(files, config, **kwargs):
             break
         os.close(writing)
         _children.append((child, reading))
-    mine = set(part(list(pages), _part, count))
+    mine = set(part(pages, _part, count))
     for file in files:
-        if file.is_documentation_page() and file.src_uri not in mine:
-            file.inclusion = InclusionLevel.EXCLUDED
-        elif _part and not file.is_documentation_page():
+        # A process writes its part of the pages; the static files are the first one's to write.
+        written = file.src_uri in mine if file.is_documentation_page() else _part == 0
+        if not written:
             file.inclusion = InclusionLevel.EXCLUDED
     if _part:
         config.theme.static_templates.clear()

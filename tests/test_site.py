@@ -152,20 +152,24 @@ def _pieces(span: str) -> list[str]:
     return [span[i : i + 2] for i in range(0, max(1, len(span) - 1))]
 
 
+def _contents(folder) -> dict[str, bytes]:
+    """Every file's bytes in a folder, by its path in it."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _site(archive, target, **env) -> dict[str, bytes]:
-    """The archive's site built into `target` with the given environment; every file's bytes by its path."""
+    """The archive's site built into `target` with the given environment; its files (see `_contents`)."""
     subprocess.run(
         [sys.executable, "-c", "import sys; from pathlib import Path; from build_scripts.cli import mkdocs_build; "
          "mkdocs_build(*map(Path, sys.argv[1:]), hant=True)", str(archive["docs"]), str(SEEDS), str(target)],
         check=True, capture_output=True, env={**os.environ, **env},
     )
-    return {p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
+    return _contents(target)
 
 
 def test_the_site_does_not_depend_on_how_many_processes_build_it(archive, tmp_path):
     one = _site(archive, tmp_path / "one", JIANGHUA_RENDER_JOBS="1")
-    built = {p.relative_to(archive["site"]).as_posix(): p.read_bytes() for p in sorted(archive["site"].rglob("*")) if p.is_file()}
-    assert one == built, "the site rendered by one process and by one per core"
+    assert one == _contents(archive["site"]), "the site rendered by one process and by one per core"
     # Three rendering processes and two Pagefind runs at once, over an index in three shards.
     shards = {"JIANGHUA_SHARD_SIZE": "2"}
     sequential = _site(archive, tmp_path / "sequential", JIANGHUA_RENDER_JOBS="1", **shards)
