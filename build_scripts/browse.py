@@ -11,6 +11,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 from pypinyin import lazy_pinyin
 
@@ -18,6 +20,9 @@ from .extract import LEVELS, date_label, occasion_types
 from .render import escape
 from .topics import topic_names
 from .writer import SPEECH_DIR, chunked, listing, page_name, pager
+
+if TYPE_CHECKING:
+    from .glossary import Matcher
 
 # The browse sections: folder, title, what its categories are.
 SECTIONS = {
@@ -437,9 +442,10 @@ def glossary(
     pages = _glossary_index(terms, found, keys, metas)
     for term in terms:
         pages.update(_term_pages(term, found[term.name], keys[term.name], metas))
-    matcher = Matcher(terms)
+    links = {term.name: f"../{GLOSSARY_DIR}/{keys[term.name]}/index.md" for term in terms}
+    return pages, partial(_term_links, Matcher(terms), links)
 
-    def mentions(text: str) -> list[tuple[int, int, str]]:
-        return [(start, end, f"../{GLOSSARY_DIR}/{keys[name]}/index.md") for start, end, name in matcher.mentions(text)]
 
-    return pages, mentions
+def _term_links(matcher: Matcher, links: dict[str, str], text: str) -> list[tuple[int, int, str]]:
+    """The terms a reader meets in a paragraph, each with the address of its page from a speech page (see `glossary`)."""
+    return [(start, end, links[name]) for start, end, name in matcher.mentions(text)]

@@ -90,7 +90,7 @@ def build_one(task: dict) -> tuple[str, object]:
             max_bytes=task["max_bytes"],
         )
         _check_front_matter(speech)
-        return "speech", speech
+        return "speech", speech.recorded()
     except Refused as refusal:
         return "refused", str(refusal)
     except OSError as error:

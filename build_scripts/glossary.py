@@ -218,6 +218,32 @@ def _tied(neighbours: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return np.where((lowest == highest) & (lowest >= 0), lowest, _FREE)
 
 
+def _runs(flat: np.ndarray, owner: np.ndarray, run: np.ndarray, size: int, vocabulary: int) -> tuple[list, np.ndarray | None]:
+    """The runs of `size` words that recur in MIN_SPEECHES speeches (see `_grams`), and their numbers at the places they start; None when no run of the size below continues.
+
+    A function of its own so that one size's arrays (as long as the archive's text) are let go
+    before the next size's are made.
+    """
+    starts = np.flatnonzero((run[:-1] >= 0) & (run[1:] >= 0))
+    if not len(starts):
+        return [], None
+    # A run is the shorter run it starts with and its last word.
+    order, bounds = _grouped(run[starts].astype(np.int64) * vocabulary + flat[starts + size - 1])
+    places = starts[order]  # each run's places together, in the order of the text
+    del starts, order
+    occurrences = np.diff(np.append(bounds, len(places)))
+    held = _distinct(owner[places], bounds)
+    left, right = _tied(flat[places - 1], bounds), _tied(flat[places + size], bounds)
+    keep = held >= MIN_SPEECHES
+    at = places[bounds[keep]]
+    spelled = np.stack([flat[at + k] for k in range(size)], axis=1).tolist()
+    found = list(zip(map(tuple, spelled), zip(*(column[keep].tolist() for column in (occurrences, held, left, right)))))
+    # The runs kept, numbered, at the places they start.
+    numbered = np.full(len(flat), -1, dtype=np.int32)
+    numbered[places] = np.repeat(np.where(keep, np.cumsum(keep) - 1, -1), occurrences)
+    return found, numbered
+
+
 class Phrases:
     """Jieba's words of the archive, speech by speech, kept as numbers; its fixed phrases out of them."""
 
@@ -262,23 +288,12 @@ class Phrases:
         run = np.where(recurring[flat], flat, -1)
         kept: dict[tuple[int, ...], tuple[int, int, int, int]] = {}
         for size in range(2, MAX_WORDS + 1):
-            starts = np.flatnonzero((run[:-1] >= 0) & (run[1:] >= 0))
-            if not len(starts):
+            found, run = _runs(flat, owner, run, size, len(self.vocabulary))
+            if run is None:
                 break
-            # A run is the shorter run it starts with and its last word.
-            order, bounds = _grouped(run[starts].astype(np.int64) * len(self.vocabulary) + flat[starts + size - 1])
-            places = starts[order]  # each run's places together, in the order of the text
-            occurrences = np.diff(np.append(bounds, len(places)))
-            held = _distinct(owner[places], bounds)
-            left, right = _tied(flat[places - 1], bounds), _tied(flat[places + size], bounds)
-            keep = held >= MIN_SPEECHES
-            at = places[bounds[keep]]
-            spelled = np.stack([flat[at + k] for k in range(size)], axis=1).tolist()
-            kept.update(zip(map(tuple, spelled), zip(*(column[keep].tolist() for column in (occurrences, held, left, right)))))
-            # The runs kept, numbered, at the places they start.
-            run = np.full(len(flat), -1, dtype=np.int32)
-            run[places] = np.repeat(np.where(keep, np.cumsum(keep) - 1, -1), occurrences)
+            kept.update(found)
         return kept
+
 
     def fixed(self, names: frozenset[str] = frozenset()) -> list[str]:
         """The archive's fixed phrases (see MIN_LIFT, MIN_BOND), each a string of its words; none that is or holds one of `names`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape as html_escape
 from typing import NamedTuple
 
@@ -20,7 +21,7 @@ CHARTS_DIR = "charts"
 NEWEST = 10
 
 
-def _count(pages: dict[str, str], folder: str) -> int:
+def _count(pages: Collection[str], folder: str) -> int:
     """How many entries a section has: each term, person or place is a folder with its own index.md."""
     return sum(1 for name in pages if name.startswith(f"{folder}/") and name.endswith("/index.md") and name.count("/") == 2)
 
@@ -129,7 +130,7 @@ def _years(metas: list[dict]) -> list[int]:
     return sorted(years)
 
 
-def _figures(metas: list[dict], characters: int, pages: dict[str, str]) -> str:
+def _figures(metas: list[dict], characters: int, pages: Collection[str]) -> str:
     places = {place_label(m) for m in metas} - {"—"}
     provinces = {(m.get("place") or {}).get("province") for m in metas} - {None}
     years = _years(metas)
@@ -146,7 +147,7 @@ def _figures(metas: list[dict], characters: int, pages: dict[str, str]) -> str:
     )
 
 
-def _ways_in(metas: list[dict], pages: dict[str, str]) -> str:
+def _ways_in(metas: list[dict], pages: Collection[str]) -> str:
     """The ways into the archive, each with what it holds."""
     trees = {folder: TREES[folder](metas).children for folder in ("topics", "occasions", "speakers", "timeline", "places", "collections")}
     years = _years(metas)
@@ -174,8 +175,8 @@ def _ways_in(metas: list[dict], pages: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def home_files(speeches: list, pages: dict[str, str], refused: list[tuple[str, str]]) -> dict[str, str]:
-    """The speeches, in the archive's order, the archive's other pages (path under docs/ → Markdown: the glossary, people and places are counted from them) and the refused files in; the home page and its charts (path under docs/ → content) out."""
+def home_files(speeches: list, pages: Collection[str], refused: list[tuple[str, str]]) -> dict[str, str]:
+    """The speeches, in the archive's order, the paths under docs/ of the archive's other pages (the glossary, people and places are counted from them) and the refused files in; the home page and its charts (path under docs/ → content) out."""
     metas = [s.meta for s in speeches]
     charts = _charts(metas)
     files = {chart.path: bar_chart(chart.title, chart.desc, chart.bars, part_name=chart.part) for chart in charts}
@@ -184,7 +185,7 @@ def home_files(speeches: list, pages: dict[str, str], refused: list[tuple[str, s
     return files
 
 
-def _home_page(metas: list[dict], characters: int, charts: list[Chart], pages: dict[str, str], refused: list[tuple[str, str]]) -> str:
+def _home_page(metas: list[dict], characters: int, charts: list[Chart], pages: Collection[str], refused: list[tuple[str, str]]) -> str:
     # The archive records no date a speech was added, so the newest additions are the feed's:
     # by publication date, else speaking date.
     newest = sorted(metas, key=lambda m: (feed_date(m), m["id"]), reverse=True)[:NEWEST]

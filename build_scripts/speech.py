@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter
 from typing import Callable
-
-
-# Kept by value once per speech when it is pickled: a character converted or a mark made full-width.
-SHORT = 2
-
-
-def _shared(text: str) -> str:
-    return sys.intern(text) if len(text) <= SHORT else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +50,19 @@ class Change:
         """
         return Change(self.stage, self.kind, self.position, self.original, self.replacement, self.confidence, self.note, step)
 
-    def __reduce__(self):
-        # A speech has thousands of changes, most of them to a character or two, and the main
-        # process of a build holds every speech's: pickle writes an interned string once per
-        # speech, so each comes back as one object rather than thousands.
-        fields = (_shared(self.original), _shared(self.replacement), self.confidence, self.note, self.step)
-        return Change, (self.stage, self.kind, self.position, *fields)
+
+# Changes that are many and alike (a character converted, a mark made full-width, a line
+# ending unified): the record counts them by what became what instead of listing positions.
+COUNTED_STAGES = {"script", "punctuation", "pinyin", "spacing"}
+COUNTED_KINDS = {"line-ending", "line-wrap"}
+
+
+def is_routine(change: Change) -> bool:
+    return change.stage in COUNTED_STAGES or change.kind in COUNTED_KINDS
+
+
+_COUNTED_AS = attrgetter("stage", "kind", "original", "replacement")
+_COUNTED_ROWS: dict[tuple, tuple] = {}
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ class Speech:
     changes: tuple[Change, ...] = ()
     warnings: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
+    # Routine changes once the speech is recorded (`recorded`): (stage, kind, original, replacement, count).
+    counted: tuple[tuple[str, str, str, str, int], ...] = ()
+    passes: int = 0  # passes over the text so far, so that a later pass is numbered after them
+
+    def __setstate__(self, state: dict) -> None:
+        # Unpickled in the main process of a build, which holds every speech: their counted
+        # changes repeat the same few thousand rows (a character converted, so many times),
+        # so each row is kept once for the whole archive rather than once a speech.
+        counted = tuple(_COUNTED_ROWS.setdefault(row, row) for row in state.get("counted", ()))
+        self.__dict__.update(state, counted=counted)
 
     def evolve(self, **kwargs) -> "Speech":
         return replace(self, **kwargs)
@@ -94,9 +105,22 @@ class Speech:
         return replace(self, meta={**self.meta, **values})
 
     def with_text(self, text: str, changes: list[Change]) -> "Speech":
-        base = self.changes[-1].step + 1 if self.changes else 0
-        renumbered = tuple(c.in_pass(base + c.step) for c in changes)
-        return replace(self, text=text, changes=self.changes + renumbered)
+        renumbered = tuple(c.in_pass(self.passes + c.step) for c in changes)
+        passes = renumbered[-1].step + 1 if renumbered else self.passes
+        return replace(self, text=text, changes=self.changes + renumbered, passes=passes)
+
+    def recorded(self) -> "Speech":
+        """The speech as the archive keeps it: its routine changes counted by what became what, the others listed.
+
+        A speech has thousands of routine changes, and a build holds every speech: counted,
+        they take a few hundred bytes instead of a few hundred kilobytes. The listed changes
+        alone no longer give back the raw text, so this comes after every check of the record.
+        """
+        routine = [is_routine(c) for c in self.changes]
+        counted = Counter({entry[:4]: entry[4] for entry in self.counted})
+        counted.update(map(_COUNTED_AS, compress(self.changes, routine)))
+        listed = tuple(c for c, counts in zip(self.changes, routine) if not counts)
+        return replace(self, changes=listed, counted=tuple((*key, count) for key, count in sorted(counted.items())))
 
     def warn(self, message: str) -> "Speech":
         return replace(self, warnings=self.warnings + (message,))

@@ -5,11 +5,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial, wraps
-from itertools import compress
-from operator import attrgetter
 from pathlib import Path
 
 import yaml
@@ -18,7 +15,7 @@ from .downloads import DATA_DIR, FEED, atom_feed, corpus_jsonl, data_page, metad
 from .extract import date_label, sort_date
 from .fanout import fan_out
 from .render import escape, render
-from .speech import Change, Speech
+from .speech import Speech
 
 SPEECH_DIR = "speeches"
 PAGE_SIZE = 100
@@ -29,44 +26,44 @@ REDIRECTS = "redirects.yaml"
 _COMPLETENESS = {"complete": "完整", "truncated": "节选", "gaps": "有缺漏"}
 
 
+BLOCK = 1 << 20
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data`, read a block at a time (the corpus's file is hundreds of megabytes)."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        view = memoryview(data)
+        with open(path, "rb") as handle:
+            return all(handle.read(BLOCK) == view[start : start + BLOCK] for start in range(0, len(data), BLOCK))
+    except FileNotFoundError:
+        return False
+
+
 def write_if_changed(path: Path, content: str) -> bool:
     """Write a file only when its content differs, so unchanged pages keep their timestamps."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
+    if _holds(path, data):
         return False
     path.write_bytes(data)
     return True
 
 
-# Changes that are many and alike (a character converted, a mark made full-width, a line
-# ending unified): the record counts them by what became what instead of listing positions.
-COUNTED_STAGES = {"script", "punctuation", "pinyin", "spacing"}
-COUNTED_KINDS = {"line-ending", "line-wrap"}
-
-
-def is_routine(change: Change) -> bool:
-    return change.stage in COUNTED_STAGES or change.kind in COUNTED_KINDS
-
-
-_COUNTED_AS = attrgetter("stage", "kind", "original", "replacement")
-
-
 def cleaning_record(speech: Speech) -> dict:
     """What cleaning did to a speech: each removal and repair in full, the routine edits counted."""
-    # A speech has thousands of routine changes: they are told apart once, and counted in C.
-    routine = [is_routine(c) for c in speech.changes]
-    counted = Counter(map(_COUNTED_AS, compress(speech.changes, routine)))
+    speech = speech.recorded()
     return {
         "id": speech.meta["id"],
         "source_file": speech.source_file,
         "sha256": hashlib.sha256(speech.raw).hexdigest(),
         "encoding": speech.encoding,
         "warnings": list(speech.warnings),
-        "changes": [c.as_dict() for c, counts in zip(speech.changes, routine) if not counts],
+        "changes": [c.as_dict() for c in speech.changes],
         "counted": [
             {"stage": stage, "kind": kind, "original": original, "replacement": replacement, "count": count}
-            for (stage, kind, original, replacement), count in sorted(counted.items())
+            for stage, kind, original, replacement, count in speech.counted
         ],
     }
 
@@ -247,6 +244,19 @@ def cycles_uncollected(func: Callable) -> Callable:
     return run
 
 
+class _Pages:
+    """The archive's files, written under `docs` group by group as they are made, so that none is held longer than it takes to write it."""
+
+    def __init__(self, docs: Path):
+        self.docs = docs
+        self.made: set[str] = set()  # every path under docs/ this build makes
+        self.written = 0  # how many of them changed
+
+    def write(self, files: dict[str, str]) -> None:
+        self.made.update(files)
+        self.written += sum(write_if_changed(self.docs / name, content) for name, content in files.items())
+
+
 @cycles_uncollected
 def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, str]]) -> int:
     """Write every page of the archive under `docs`; remove generated files no longer produced."""
@@ -265,32 +275,32 @@ def write_archive(docs: Path, speeches: list[Speech], refused: list[tuple[str, s
     del sign  # the signatures are many, and no step after needs them
     similar = related([(s.meta, s.text) for s in speeches], mapper=fan_out)
     speeches = [s.with_meta(related=similar[s.meta["id"]], shared_passages=shared[s.meta["id"]]) for s in speeches]
+    pages = _Pages(docs)
     files, mentions = glossary(speeches, fan_out)
-    metas = [s.meta for s in speeches]
-    files[f"{DATA_DIR}/index.md"] = data_page(len(metas))
-    files[f"{DATA_DIR}/speeches.jsonl"] = corpus_jsonl(speeches)
-    files[f"{DATA_DIR}/speeches.csv"] = metadata_csv(metas)
-    files[FEED] = atom_feed(metas)
-    files.update(index_pages(metas))
-    files.update(browse_pages(metas))
-    files.update(named_pages(speeches, place_pages(metas)))
-    files.update(explorer_files(metas))
-    files.update(home_files(speeches, files, refused))
-    warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
-    files["report.md"] = report_page(refused, warnings)
-    files[REDIRECTS] = yaml.safe_dump(redirects(docs, speeches), allow_unicode=True, sort_keys=True)
+    pages.write(files)
+    del files
     # The processes that make a speech's files write them: the pages never pass back, nor pile up here.
-    made, written = set(), 0
     for names, count in fan_out(partial(write_speech, docs, mentions), speeches):
-        made.update(names)
-        written += count
-    written += sum(write_if_changed(docs / name, content) for name, content in files.items())
+        pages.made.update(names)
+        pages.written += count
+    metas = [s.meta for s in speeches]
+    pages.write({f"{DATA_DIR}/index.md": data_page(len(metas)), FEED: atom_feed(metas)})
+    pages.write({f"{DATA_DIR}/speeches.jsonl": corpus_jsonl(speeches)})
+    pages.write({f"{DATA_DIR}/speeches.csv": metadata_csv(metas)})
+    pages.write(index_pages(metas))
+    pages.write(browse_pages(metas))
+    pages.write(named_pages(speeches, place_pages(metas)))
+    pages.write(explorer_files(metas))
+    pages.write(home_files(speeches, pages.made, refused))
+    warnings = [(s.source_file, w) for s in speeches for w in s.warnings]
+    pages.write({"report.md": report_page(refused, warnings)})
+    pages.write({REDIRECTS: yaml.safe_dump(redirects(docs, speeches), allow_unicode=True, sort_keys=True)})
     for folder in _generated_dirs():
         for stale in sorted((docs / folder).rglob("*"), reverse=True):
             name = stale.relative_to(docs).as_posix()
             if stale.is_dir():
                 if not any(stale.iterdir()):
                     stale.rmdir()
-            elif name not in files and name not in made:
+            elif name not in pages.made:
                 stale.unlink()
-    return written
+    return pages.written

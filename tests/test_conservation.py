@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 from build_scripts.clean import clean
 from build_scripts.decode import decode
 from build_scripts.pipeline import process
-from build_scripts.speech import Speech, undo_all
-from build_scripts.writer import is_routine
+from build_scripts.speech import Change, Speech, is_routine, undo_all
+from build_scripts.writer import cleaning_record
 
 from conftest import SEEDS
 
@@ -89,3 +90,24 @@ def test_a_tampered_record_is_caught():
         undo_all(speech.text.replace("脱贫", "扶贫", 1), speech.changes)
 
 
+
+
+def test_a_recorded_speech_keeps_what_its_record_publishes():
+    raw = (SEEDS / "002_7b7c71f2c8cca3fb.txt").read_bytes()
+    speech = process("002.txt", raw)
+    recorded = speech.recorded()
+    assert len(recorded.changes) < len(speech.changes)
+    assert not any(is_routine(c) for c in recorded.changes)
+    assert cleaning_record(recorded) == cleaning_record(speech)
+    assert recorded.recorded() == recorded
+    # A pass made after recording (an edition's fill) is numbered after every pass before it.
+    filled = recorded.with_text(recorded.text + "。", [Change("editions", "edition-fill", len(recorded.text), "", "。")])
+    assert filled.changes[-1].step == speech.changes[-1].step + 1 == recorded.passes
+
+
+def test_speeches_read_back_share_their_counted_rows():
+    raw = (SEEDS / "002_7b7c71f2c8cca3fb.txt").read_bytes()
+    sent = pickle.dumps(process("002.txt", raw).recorded())
+    first, second = pickle.loads(sent), pickle.loads(sent)
+    assert first == second and first.counted
+    assert all(a is b for a, b in zip(first.counted, second.counted))
